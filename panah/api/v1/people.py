@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from panah.audit.services import Source
+from panah.people.selectors import person_get_for, person_search_for
+
+router = Router(tags=["people"])
+
+
+class PersonMatchOut(Schema):
+    id: uuid.UUID
+    display_name: str
+    birth_year: int | None
+    matched: list[str]
+
+
+class DocumentOut(Schema):
+    doc_type: str
+    masked_number: str
+    issued_on: str | None
+    expires_on: str | None
+
+
+class PersonOut(Schema):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    father_name: str
+    given_name_native: str
+    father_name_native: str
+    sex: str
+    birth_year: int | None
+    languages: list[str]
+    documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_documents(obj: object) -> list[dict[str, object]]:
+        return [
+            {
+                "doc_type": d.doc_type,
+                "masked_number": d.masked_number,
+                "issued_on": d.issued_on.isoformat() if d.issued_on else None,
+                "expires_on": d.expires_on.isoformat() if d.expires_on else None,
+            }
+            for d in obj.documents.all()  # type: ignore[attr-defined]
+        ]
+
+
+@router.get("/search", response=list[PersonMatchOut])
+def person_search(request: HttpRequest, q: str) -> list[dict[str, object]]:
+    """Find people by phone number, document number or name."""
+    return [
+        {
+            "id": m.person.pk,
+            "display_name": m.person.display_name,
+            "birth_year": m.person.birth_year,
+            "matched": list(m.matched),
+        }
+        for m in person_search_for(request.user, query=q, source=Source.API)
+    ]
+
+
+@router.get("/{person_id}", response=PersonOut)
+def person_detail(request: HttpRequest, person_id: uuid.UUID) -> object:
+    """One person (the read is audited; document numbers are masked)."""
+    return person_get_for(request.user, person_id, source=Source.API)

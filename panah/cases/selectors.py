@@ -1,0 +1,98 @@
+"""Reads of cases, scoped by the acting user's organisation and role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from panah.accounts.selectors import Actor, actor_for
+from panah.audit.services import audit_record_read
+from panah.core.access import Capability
+from panah.core.errors import NotFound
+
+from .models import Case, CaseEvent, Status
+
+
+def case_scope(actor: Actor) -> QuerySet[Case]:
+    """Return the cases the actor may see: all of the organisation's, or only their own."""
+    qs = Case.objects.filter(organisation_id=actor.organisation_id)
+    if actor.can(Capability.CASE_VIEW_ALL):
+        return qs
+    if actor.can(Capability.CASE_VIEW_ASSIGNED):
+        return qs.filter(assigned_advocate_id=actor.user.pk)
+    return Case.objects.none()
+
+
+def case_get_for(user: Any, *, reference: str, source: str = "web") -> Case:
+    """Return one case with what its page shows; audit the read. 404 if out of scope."""
+    actor = actor_for(user)
+    case = (
+        case_scope(actor)
+        .select_related(
+            "person", "place", "district", "assigned_advocate", "case_manager", "opened_by"
+        )
+        .filter(reference=reference[:24])
+        .first()
+    )
+    if case is None:
+        raise NotFound
+    audit_record_read(actor, case, source=source)
+    return case
+
+
+def case_for_write(actor: Actor, *, reference: str) -> Case:
+    """Return a case the actor may act on (the write itself is audited by its service)."""
+    case = case_scope(actor).filter(reference=reference[:24]).first()
+    if case is None:
+        raise NotFound
+    return case
+
+
+def case_timeline_for(case: Case) -> QuerySet[CaseEvent]:
+    """Return a case's timeline, oldest first (the case was fetched through case_get_for)."""
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "open"  # "open" (not closed), "all", or one status
+    priority: int | None = None
+    case_type: str = ""
+    district_id: int | None = None
+    mine: bool = False
+    unassigned: bool = False
+    reference: str = ""
+
+
+def case_queue_for(user: Any, *, filters: QueueFilters | None = None) -> QuerySet[Case]:
+    """Return the case queue: urgent first, then newest; joins what the queue page shows."""
+    actor = actor_for(user)
+    f = filters or QueueFilters()
+    qs = case_scope(actor)
+    if f.status == "open":
+        qs = qs.exclude(status=Status.CLOSED)
+    elif f.status in Status.values:
+        qs = qs.filter(status=f.status)
+    if f.priority:
+        qs = qs.filter(priority=f.priority)
+    if f.case_type:
+        qs = qs.filter(case_type=f.case_type)
+    if f.district_id:
+        qs = qs.filter(district_id=f.district_id)
+    if f.mine:
+        qs = qs.filter(Q(assigned_advocate=actor.user) | Q(case_manager=actor.user))
+    if f.unassigned:
+        qs = qs.filter(assigned_advocate__isnull=True, case_manager__isnull=True)
+    if f.reference:
+        qs = qs.filter(reference__icontains=f.reference.strip()[:24])
+    return qs.select_related(
+        "person", "place", "district", "assigned_advocate", "case_manager"
+    ).order_by("priority", "-created_at")
+
+
+def case_list_for_person(user: Any, *, person_id: Any) -> QuerySet[Case]:
+    """Return the cases of one person that the user may see, newest first."""
+    actor = actor_for(user)
+    return case_scope(actor).filter(person_id=person_id).order_by("-created_at")

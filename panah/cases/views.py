@@ -1,0 +1,210 @@
+"""Case pages: the queue, the case with its timeline and custody clock, and its actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from panah.accounts.models import User
+from panah.accounts.selectors import actor_for
+from panah.cases import services
+from panah.cases.clock import custody_clock
+from panah.cases.forms import AssignForm, NoteForm, ProductionForm, QueueFilterForm, TransitionForm
+from panah.cases.models import Case
+from panah.cases.selectors import (
+    QueueFilters,
+    case_for_write,
+    case_get_for,
+    case_queue_for,
+    case_timeline_for,
+)
+from panah.core.access import Capability, Role
+from panah.core.htmx import render_page_or_partial
+
+QUEUE_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def case_queue(request: HttpRequest) -> HttpResponse:
+    """The case queue, urgent first; filters re-render only the rows for htmx requests."""
+    actor = actor_for(request.user)
+    if not (actor.can(Capability.CASE_VIEW_ALL) or actor.can(Capability.CASE_VIEW_ASSIGNED)):
+        actor.require(Capability.CASE_VIEW_ALL)
+    form = QueueFilterForm(request.GET or None)
+    filters = QueueFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = QueueFilters(
+            status=d["status"] or "open",
+            priority=d["priority"],
+            case_type=d["case_type"],
+            district_id=d["district"].pk if d["district"] else None,
+            mine=d["mine"],
+            unassigned=d["unassigned"],
+            reference=d["reference"],
+        )
+    page = Paginator(case_queue_for(request.user, filters=filters), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    rows = [
+        (case, custody_clock(case.arrested_at, now, produced_at=case.produced_at))
+        if case.is_urgent_arrest and case.is_open
+        else (case, None)
+        for case in page.object_list
+    ]
+    return render_page_or_partial(
+        request, "cases/case_queue.html", "rows", {"form": form, "page": page, "rows": rows}
+    )
+
+
+def _staff(organisation_id: object, roles: list[str]) -> object:
+    return User.objects.filter(
+        is_active=True,
+        membership__organisation_id=organisation_id,
+        membership__role__in=roles,
+        membership__is_active=True,
+    ).order_by("first_name", "username")
+
+
+def _detail_context(request: HttpRequest, case: Case) -> dict[str, object]:
+    actor = actor_for(request.user)
+    clock = (
+        custody_clock(case.arrested_at, timezone.now(), produced_at=case.produced_at)
+        if case.arrested_at
+        else None
+    )
+    return {
+        "case": case,
+        "clock": clock,
+        "timeline": case_timeline_for(case),
+        "deadlines": case.deadlines.all(),
+        "can_assign": actor.can(Capability.CASE_ASSIGN),
+        "can_transition": actor.can(Capability.CASE_TRANSITION),
+        "can_note": actor.can(Capability.CASE_NOTE),
+        "assign_form": AssignForm(
+            advocates=_staff(actor.organisation_id, [Role.ADVOCATE]),
+            managers=_staff(
+                actor.organisation_id, [Role.CASE_MANAGER, Role.COORDINATOR, Role.ORG_ADMIN]
+            ),
+            initial={"advocate": case.assigned_advocate, "case_manager": case.case_manager},
+        ),
+        "transition_form": TransitionForm(),
+        "note_form": NoteForm(),
+        "production_form": ProductionForm(),
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for(request.user, reference=reference)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _after_action(request: HttpRequest, case: Case, error: ValidationError | None) -> HttpResponse:
+    if error is not None:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("cases:case_detail", reference=case.reference)
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for(request.user)
+    actor.require(Capability.CASE_ASSIGN)
+    case = case_for_write(actor, reference=reference)
+    form = AssignForm(
+        request.POST,
+        advocates=_staff(actor.organisation_id, [Role.ADVOCATE]),
+        managers=_staff(actor.organisation_id, [Role.CASE_MANAGER, Role.COORDINATOR, Role.ORG_ADMIN]),
+    )
+    error = None
+    if form.is_valid():
+        try:
+            services.case_assign(
+                actor,
+                case,
+                advocate=form.cleaned_data["advocate"],
+                case_manager=form.cleaned_data["case_manager"],
+            )
+            messages.success(request, _("Case assigned."))
+        except ValidationError as exc:
+            error = exc
+    else:
+        error = ValidationError([m for errs in form.errors.values() for m in errs])
+    return _after_action(request, case, error)
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for(request.user)
+    actor.require(Capability.CASE_TRANSITION)
+    case = case_for_write(actor, reference=reference)
+    form = TransitionForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.case_transition(
+                actor,
+                case,
+                to_status=form.cleaned_data["to_status"],
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Status changed."))
+        except ValidationError as exc:
+            error = exc
+    else:
+        error = ValidationError([m for errs in form.errors.values() for m in errs])
+    return _after_action(request, case, error)
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for(request.user)
+    actor.require(Capability.CASE_NOTE)
+    case = case_for_write(actor, reference=reference)
+    form = NoteForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.case_note_add(actor, case, text=form.cleaned_data["text"])
+            messages.success(request, _("Note added."))
+        except ValidationError as exc:
+            error = exc
+    else:
+        error = ValidationError([m for errs in form.errors.values() for m in errs])
+    return _after_action(request, case, error)
+
+
+@login_required
+@require_POST
+def case_production(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for(request.user)
+    actor.require(Capability.CASE_NOTE)
+    case = case_for_write(actor, reference=reference)
+    form = ProductionForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.case_production_record(
+                actor, case, produced_at=form.cleaned_data["produced_at"]
+            )
+            messages.success(request, _("Production before the magistrate recorded."))
+        except ValidationError as exc:
+            error = exc
+    else:
+        error = ValidationError([m for errs in form.errors.values() for m in errs])
+    return _after_action(request, case, error)

@@ -1,0 +1,62 @@
+"""Roles and what each may do. The one table that selectors and services consult.
+
+Organisation scope is applied by the selectors (every query filters on the acting user's
+organisation); this module answers only "may this role do X at all".
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Helpline operator")
+    ADVOCATE = "advocate", _("Advocate")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ANALYST = "analyst", _("Analyst")
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
+
+
+class Capability(enum.StrEnum):
+    PERSON_VIEW = "person.view"
+    PERSON_EDIT = "person.edit"
+    CASE_VIEW_ALL = "case.view_all"  # every case of the organisation
+    CASE_VIEW_ASSIGNED = "case.view_assigned"  # only cases assigned to the user
+    CASE_OPEN = "case.open"
+    CASE_ASSIGN = "case.assign"
+    CASE_TRANSITION = "case.transition"
+    CASE_NOTE = "case.note"
+    CONTACT_VIEW = "contact.view"
+    CONTACT_LOG = "contact.log"
+    AUDIT_VIEW = "audit.view"
+    STATS_VIEW = "stats.view"
+
+
+_C = Capability
+_INTAKE = {_C.PERSON_VIEW, _C.PERSON_EDIT, _C.CASE_VIEW_ALL, _C.CASE_OPEN, _C.CASE_NOTE}
+_CONTACTS = {_C.CONTACT_VIEW, _C.CONTACT_LOG}
+_MANAGE = {_C.CASE_ASSIGN, _C.CASE_TRANSITION}
+
+# Least privilege: analysts see statistics only, never a person; advocates see the cases
+# assigned to them (and the people on those cases), nothing else of their organisation.
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.OPERATOR: frozenset(_INTAKE | _CONTACTS),
+    Role.ADVOCATE: frozenset(
+        {_C.PERSON_VIEW, _C.CASE_VIEW_ASSIGNED, _C.CASE_TRANSITION, _C.CASE_NOTE}
+    ),
+    Role.CASE_MANAGER: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW}),
+    Role.COORDINATOR: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW}),
+    Role.ANALYST: frozenset({_C.STATS_VIEW}),
+    Role.ORG_ADMIN: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW, _C.AUDIT_VIEW}),
+}
+
+
+def role_can(role: str | None, capability: Capability) -> bool:
+    """Return whether a role holds a capability (unknown or missing roles hold none)."""
+    if role is None:
+        return False
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,275 @@
+"""Writes for people, their phones, documents and consent. Every write is audited."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from panah.accounts.selectors import Actor
+from panah.audit.services import Action, audit_record_write
+from panah.core import crypto
+from panah.core.access import Capability
+from panah.core.errors import DomainError
+from panah.core.normalise import (
+    name_tokens,
+    normalise_document_number,
+    normalise_name,
+    normalise_phone,
+)
+from panah.people.models import (
+    Consent,
+    DocumentType,
+    Household,
+    IdentityDocument,
+    Person,
+    PhoneNumber,
+    SearchKey,
+)
+
+# Blind-index names: one derived key per index (panah.core.crypto.blind_index).
+INDEX_FULL_NAME = "person.full_name"
+INDEX_NAME_TOKEN = "person.name_token"
+INDEX_PHONE = "person.phone"
+INDEX_DOCUMENT = "person.document"
+
+
+def full_name_digest(given: str, family: str) -> str | None:
+    """Return the blind index of a normalised full name, or None if there is no name."""
+    value = normalise_name(f"{given} {family}")
+    return crypto.blind_index(INDEX_FULL_NAME, value) if value else None
+
+
+def name_token_digest(token: str) -> str:
+    return crypto.blind_index(INDEX_NAME_TOKEN, token)
+
+
+def phone_digest(e164: str) -> str:
+    return crypto.blind_index(INDEX_PHONE, e164)
+
+
+def document_digest(number: str) -> str:
+    return crypto.blind_index(INDEX_DOCUMENT, normalise_document_number(number))
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """What may be written about a person; names in Latin and Arabic script."""
+
+    given_name: str = ""
+    family_name: str = ""
+    father_name: str = ""
+    given_name_native: str = ""
+    family_name_native: str = ""
+    father_name_native: str = ""
+    sex: str = "u"
+    birth_year: int | None = None
+    birth_date: datetime.date | None = None
+    languages: Sequence[str] = ()
+    district_id: int | None = None
+    notes: str = ""
+
+
+_PERSON_FIELDS = tuple(PersonData.__dataclass_fields__)
+
+
+def _person_search_keys(person: Person) -> set[tuple[str, str]]:
+    keys: set[tuple[str, str]] = set()
+    for given, family in (
+        (person.given_name, person.family_name),
+        (person.given_name_native, person.family_name_native),
+    ):
+        digest = full_name_digest(given, family)
+        if digest:
+            keys.add((SearchKey.Kind.FULL_NAME, digest))
+    for token in name_tokens(
+        person.given_name,
+        person.family_name,
+        person.father_name,
+        person.given_name_native,
+        person.family_name_native,
+        person.father_name_native,
+    ):
+        keys.add((SearchKey.Kind.NAME_TOKEN, name_token_digest(token)))
+    for phone in person.phones.all():
+        keys.add((SearchKey.Kind.PHONE, phone_digest(phone.number)))
+    for document in person.documents.all():
+        if document.number:
+            keys.add((SearchKey.Kind.DOCUMENT, document_digest(document.number)))
+    return keys
+
+
+def _search_keys_rebuild(person: Person) -> None:
+    """Replace the person's blind-index rows with those of their current values."""
+    wanted = _person_search_keys(person)
+    existing = {(k.kind, k.digest): k.pk for k in person.search_keys.all()}
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    if stale:
+        SearchKey.objects.filter(pk__in=stale).delete()
+    SearchKey.objects.bulk_create(
+        [
+            SearchKey(person=person, organisation_id=person.organisation_id, kind=k, digest=d)
+            for k, d in wanted
+            if (k, d) not in existing
+        ]
+    )
+
+
+def _clean_phones(raw_numbers: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for raw in raw_numbers:
+        if raw and raw.strip():
+            number = normalise_phone(raw, default_region=settings.PANAH_DEFAULT_PHONE_REGION)
+            if number not in cleaned:
+                cleaned.append(number)
+    return cleaned
+
+
+@transaction.atomic
+def person_create(
+    actor: Actor,
+    *,
+    data: PersonData,
+    phones: Iterable[str] = (),
+    household: Household | None = None,
+    source: str = "web",
+) -> Person:
+    """Create a person in the actor's organisation, with phone numbers, and audit it."""
+    actor.require(Capability.PERSON_EDIT)
+    numbers = _clean_phones(phones)
+    person = Person(
+        organisation=actor.organisation,
+        household=household,
+        created_by=actor.user,
+        **{name: getattr(data, name) for name in _PERSON_FIELDS if name != "languages"},
+        languages=list(data.languages),
+    )
+    person.full_clean()
+    person.save(force_insert=True)
+    PhoneNumber.objects.bulk_create([PhoneNumber(person=person, number=n) for n in numbers])
+    _search_keys_rebuild(person)
+    fields = [name for name in _PERSON_FIELDS if getattr(data, name)]
+    if numbers:
+        fields.append("phones")
+    audit_record_write(actor, person, action=Action.CREATE, fields=fields, source=source)
+    return person
+
+
+@transaction.atomic
+def person_update(actor: Actor, person: Person, *, data: PersonData, source: str = "web") -> Person:
+    """Change a person's details; audit the names of the fields that changed."""
+    actor.require(Capability.PERSON_EDIT)
+    changed = []
+    for name in _PERSON_FIELDS:
+        new = list(getattr(data, name)) if name == "languages" else getattr(data, name)
+        if getattr(person, name) != new:
+            setattr(person, name, new)
+            changed.append(name)
+    if not changed:
+        return person
+    person.full_clean()
+    person.save(update_fields=[*changed, "birth_year", "updated_at"])
+    _search_keys_rebuild(person)
+    audit_record_write(actor, person, action=Action.UPDATE, fields=changed, source=source)
+    return person
+
+
+@transaction.atomic
+def person_phone_add(actor: Actor, person: Person, *, number: str, source: str = "web") -> PhoneNumber:
+    """Add a phone number (normalised to E.164) to a person."""
+    actor.require(Capability.PERSON_EDIT)
+    e164 = normalise_phone(number, default_region=settings.PANAH_DEFAULT_PHONE_REGION)
+    phone, _created = PhoneNumber.objects.get_or_create(person=person, number=e164)
+    _search_keys_rebuild(person)
+    audit_record_write(actor, person, action=Action.UPDATE, fields=["phones"], source=source)
+    return phone
+
+
+@transaction.atomic
+def document_add(
+    actor: Actor,
+    person: Person,
+    *,
+    doc_type: str,
+    number: str = "",
+    issued_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+    source: str = "web",
+) -> IdentityDocument:
+    """Record an identity document a person holds (or that they hold none)."""
+    actor.require(Capability.PERSON_EDIT)
+    if doc_type not in DocumentType.values:
+        raise DomainError({"doc_type": _("Choose a document type from the list.")})
+    document = IdentityDocument(
+        person=person,
+        doc_type=doc_type,
+        number=number.strip(),
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+    document.full_clean()
+    document.save(force_insert=True)
+    _search_keys_rebuild(person)
+    audit_record_write(
+        actor, person, action=Action.UPDATE, fields=["documents"], source=source
+    )
+    return document
+
+
+@transaction.atomic
+def household_create(actor: Actor, *, members: Iterable[Person], source: str = "web") -> Household:
+    """Group people of the actor's organisation into a new household."""
+    actor.require(Capability.PERSON_EDIT)
+    household = Household.objects.create(organisation=actor.organisation)
+    people = list(members)
+    if any(p.organisation_id != actor.organisation_id for p in people):
+        raise DomainError(_("A household can only hold people of your organisation."))
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(household=household)
+    audit_record_write(actor, household, action=Action.CREATE, fields=["members"], source=source)
+    return household
+
+
+@transaction.atomic
+def consent_record(
+    actor: Actor,
+    person: Person,
+    *,
+    purpose: str,
+    given_by: str,
+    channel: str,
+    given_at: datetime.datetime | None = None,
+    source: str = "web",
+) -> Consent:
+    """Record that consent for a purpose was given, by whom and through which channel."""
+    actor.require(Capability.PERSON_EDIT)
+    consent = Consent(
+        person=person,
+        purpose=purpose,
+        given_by=given_by,
+        channel=channel,
+        given_at=given_at or timezone.now(),
+        recorded_by=actor.user,
+    )
+    consent.full_clean()
+    consent.save(force_insert=True)
+    audit_record_write(actor, consent, action=Action.CREATE, fields=["purpose"], source=source)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(actor: Actor, consent: Consent, *, source: str = "web") -> Consent:
+    """Mark a consent as withdrawn now. Withdrawal is final; a new consent is a new record."""
+    actor.require(Capability.PERSON_EDIT)
+    if consent.withdrawn_at is not None:
+        raise DomainError(_("This consent was already withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    audit_record_write(
+        actor, consent, action=Action.UPDATE, fields=["withdrawn_at"], source=source
+    )
+    return consent

@@ -1,0 +1,49 @@
+"""Person pages: detail (audited) and search as you type (htmx)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from panah.cases.selectors import case_list_for_person
+from panah.people.selectors import person_get_for, person_search_for
+
+MIN_QUERY = 2
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
+    person = person_get_for(request.user, person_id)
+    cases = case_list_for_person(request.user, person_id=person.pk)
+    return render(request, "people/person_detail.html", {"person": person, "cases": cases})
+
+
+@login_required
+@require_GET
+def person_search(request: HttpRequest) -> HttpResponse:
+    """Return matching people as a list fragment (the console's search box)."""
+    query = request.GET.get("q", "")
+    matches = person_search_for(request.user, query=query) if len(query.strip()) >= MIN_QUERY else []
+    return render(
+        request,
+        "people/person_search.html#results",
+        {"matches": matches, "query": query, "searched": len(query.strip()) >= MIN_QUERY},
+    )
+
+
+@login_required
+@require_GET
+def person_pick(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Return the console's "selected person" fragment for one person (audited read)."""
+    person = person_get_for(request.user, person_id)
+    return render(request, "people/person_search.html#picked", {"selected": person})
+
+
+@login_required
+@require_GET
+def person_unpick(request: HttpRequest) -> HttpResponse:
+    """Return the console's empty "selected person" fragment."""
+    return render(request, "people/person_search.html#picked", {"selected": None})
