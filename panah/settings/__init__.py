@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "panah.cases",
     "panah.helpline",
     "panah.api",
+    "panah.demo",
 ]
 
 MIDDLEWARE = [
