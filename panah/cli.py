@@ -1,11 +1,11 @@
 """The `panah` console command: Django's management commands with a few friendly names.
 
-    panah demo      migrate, load demo data, serve on http://127.0.0.1:8000
-    panah serve     run the web server (development server; use gunicorn in production)
-    panah worker    run the background task worker
-    panah migrate   apply database migrations
-    panah keys …    generate, rotate and re-encrypt with field encryption keys
-    panah <cmd>     any other Django management command
+panah demo      migrate, load demo data, serve on http://127.0.0.1:8000
+panah serve     run the web server (development server; use gunicorn in production)
+panah worker    run the background task worker
+panah migrate   apply database migrations
+panah keys …    generate, rotate and re-encrypt with field encryption keys
+panah <cmd>     any other Django management command
 """
 
 from __future__ import annotations

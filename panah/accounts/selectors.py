@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import QuerySet
 
 from panah.accounts.models import Membership, Organisation, User
 from panah.core.access import Capability, role_can
@@ -57,7 +60,7 @@ def actor_for(user: Any) -> Actor:
     return actor
 
 
-def staff_list_for(user: Any, *, roles: list[str] | None = None) -> list[User]:
+def staff_list_for(user: Any, *, roles: Sequence[str] | None = None) -> QuerySet[User]:
     """Return active staff of the user's organisation, optionally limited to some roles."""
     actor = actor_for(user)
     qs = User.objects.filter(
@@ -67,4 +70,4 @@ def staff_list_for(user: Any, *, roles: list[str] | None = None) -> list[User]:
     )
     if roles:
         qs = qs.filter(membership__role__in=roles)
-    return list(qs.order_by("first_name", "username"))
+    return qs.order_by("first_name", "username")

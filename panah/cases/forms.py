@@ -18,8 +18,11 @@ class QueueFilterForm(forms.Form):
         required=False,
     )
     priority = forms.TypedChoiceField(
-        label=_("Priority"), choices=[("", _("Any")), *Priority.choices], coerce=int,
-        required=False, empty_value=None,
+        label=_("Priority"),
+        choices=[("", _("Any")), *Priority.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     case_type = forms.ChoiceField(
         label=_("Type"), choices=[("", _("Any")), *CaseType.choices], required=False
@@ -33,7 +36,9 @@ class QueueFilterForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    advocate = forms.ModelChoiceField(label=_("Advocate"), queryset=User.objects.none(), required=False)
+    advocate = forms.ModelChoiceField(
+        label=_("Advocate"), queryset=User.objects.none(), required=False
+    )
     case_manager = forms.ModelChoiceField(
         label=_("Case manager"), queryset=User.objects.none(), required=False
     )
@@ -55,12 +60,18 @@ class TransitionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", "—"), *Outcome.choices], required=False
     )
-    note = forms.CharField(label=_("Note"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ProductionForm(forms.Form):
-    produced_at = forms.DateTimeField(label=_("Produced before a magistrate at"), widget=DateTimeLocalInput())
+    produced_at = forms.DateTimeField(
+        label=_("Produced before a magistrate at"), widget=DateTimeLocalInput()
+    )

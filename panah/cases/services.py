@@ -40,9 +40,7 @@ def _next_reference(year: int) -> str:
     return f"{settings.PANAH_CASE_REFERENCE_PREFIX}-{year}-{counter.last:06d}"
 
 
-def _event(
-    case: Case, actor: Actor | None, kind: str, *, note: str = "", **data: Any
-) -> CaseEvent:
+def _event(case: Case, actor: Actor | None, kind: str, *, note: str = "", **data: Any) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
         at=timezone.now(),
@@ -146,9 +144,7 @@ def case_assign(
     if advocate is None and case_manager is None:
         raise DomainError(_("Choose an advocate or a case manager."))
     _staff_member(actor, advocate, {Role.ADVOCATE})
-    _staff_member(
-        actor, case_manager, {Role.CASE_MANAGER, Role.COORDINATOR, Role.ORG_ADMIN}
-    )
+    _staff_member(actor, case_manager, {Role.CASE_MANAGER, Role.COORDINATOR, Role.ORG_ADMIN})
     # Two coordinators assigning the same case at once: the row lock makes them queue, so the
     # timeline shows both assignments in the order they took effect.
     case = _lock(case)

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from panah.accounts.models import User
-from panah.accounts.selectors import actor_for
+from panah.accounts.selectors import actor_for, staff_list_for
 from panah.cases import services
 from panah.cases.clock import custody_clock
 from panah.cases.forms import AssignForm, NoteForm, ProductionForm, QueueFilterForm, TransitionForm
@@ -57,7 +56,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [
         (case, custody_clock(case.arrested_at, now, produced_at=case.produced_at))
-        if case.is_urgent_arrest and case.is_open
+        if case.arrested_at is not None and case.is_urgent_arrest and case.is_open
         else (case, None)
         for case in page.object_list
     ]
@@ -66,13 +65,16 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff(organisation_id: object, roles: list[str]) -> object:
-    return User.objects.filter(
-        is_active=True,
-        membership__organisation_id=organisation_id,
-        membership__role__in=roles,
-        membership__is_active=True,
-    ).order_by("first_name", "username")
+_MANAGER_ROLES = [Role.CASE_MANAGER, Role.COORDINATOR, Role.ORG_ADMIN]
+
+
+def _assign_form(request: HttpRequest, data: object = None, **kwargs: object) -> AssignForm:
+    return AssignForm(
+        data,
+        advocates=staff_list_for(request.user, roles=[Role.ADVOCATE]),
+        managers=staff_list_for(request.user, roles=_MANAGER_ROLES),
+        **kwargs,
+    )
 
 
 def _detail_context(request: HttpRequest, case: Case) -> dict[str, object]:
@@ -90,11 +92,8 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, object]:
         "can_assign": actor.can(Capability.CASE_ASSIGN),
         "can_transition": actor.can(Capability.CASE_TRANSITION),
         "can_note": actor.can(Capability.CASE_NOTE),
-        "assign_form": AssignForm(
-            advocates=_staff(actor.organisation_id, [Role.ADVOCATE]),
-            managers=_staff(
-                actor.organisation_id, [Role.CASE_MANAGER, Role.COORDINATOR, Role.ORG_ADMIN]
-            ),
+        "assign_form": _assign_form(
+            request,
             initial={"advocate": case.assigned_advocate, "case_manager": case.case_manager},
         ),
         "transition_form": TransitionForm(),
@@ -123,11 +122,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     actor = actor_for(request.user)
     actor.require(Capability.CASE_ASSIGN)
     case = case_for_write(actor, reference=reference)
-    form = AssignForm(
-        request.POST,
-        advocates=_staff(actor.organisation_id, [Role.ADVOCATE]),
-        managers=_staff(actor.organisation_id, [Role.CASE_MANAGER, Role.COORDINATOR, Role.ORG_ADMIN]),
-    )
+    form = _assign_form(request, request.POST)
     error = None
     if form.is_valid():
         try:

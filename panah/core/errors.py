@@ -29,7 +29,9 @@ class DomainError(ValidationError):
     """A business rule refused the operation; the message is translated for the user."""
 
 
-def add_domain_error_to_form(form: object, error: ValidationError, field_map: dict[str, str]) -> None:
+def add_domain_error_to_form(
+    form: object, error: ValidationError, field_map: dict[str, str]
+) -> None:
     """Attach a service's validation error to a form, on the matching field where one exists."""
     add_error = form.add_error  # type: ignore[attr-defined]
     fields = form.fields  # type: ignore[attr-defined]

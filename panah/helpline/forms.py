@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from panah.cases.models import ArrestingForce, CaseType, Priority
+from panah.core.widgets import DateInput, DateTimeLocalInput
 from panah.helpline.models import CallerRelation, Channel, Direction
 from panah.people.models import DocumentType, PersonLanguage, Sex
-from panah.core.widgets import DateInput, DateTimeLocalInput
 from panah.places.models import District, Place
 
 _BIRTH = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")
@@ -52,9 +52,7 @@ class IntakeForm(forms.Form):
     caller_relation = forms.ChoiceField(
         label=_("Caller is"), choices=CallerRelation.choices, initial="self"
     )
-    caller_given_name = forms.CharField(
-        label=_("Caller's name"), max_length=100, required=False
-    )
+    caller_given_name = forms.CharField(label=_("Caller's name"), max_length=100, required=False)
     summary = forms.CharField(
         label=_("What happened"),
         max_length=5000,

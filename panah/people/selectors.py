@@ -99,7 +99,7 @@ def _query_digests(query: str) -> list[tuple[str, str]]:
 
 
 # A phone or document hit outranks any number of name-token hits.
-_KIND_WEIGHT = {
+_KIND_WEIGHT: dict[str, int] = {
     SearchKey.Kind.PHONE: 100,
     SearchKey.Kind.DOCUMENT: 100,
     SearchKey.Kind.FULL_NAME: 20,
@@ -144,9 +144,7 @@ def person_search_for(
     ranked = sorted(candidates, key=lambda pid: -scores[pid])[:limit]
     people = {
         p.pk: p
-        for p in person_scope(actor)
-        .filter(pk__in=ranked)
-        .prefetch_related("phones", "documents")
+        for p in person_scope(actor).filter(pk__in=ranked).prefetch_related("phones", "documents")
     }
     audit_record(actor, action=Action.SEARCH, object_type="person", object_id="", source=source)
     return [

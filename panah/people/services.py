@@ -180,7 +180,9 @@ def person_update(actor: Actor, person: Person, *, data: PersonData, source: str
 
 
 @transaction.atomic
-def person_phone_add(actor: Actor, person: Person, *, number: str, source: str = "web") -> PhoneNumber:
+def person_phone_add(
+    actor: Actor, person: Person, *, number: str, source: str = "web"
+) -> PhoneNumber:
     """Add a phone number (normalised to E.164) to a person."""
     actor.require(Capability.PERSON_EDIT)
     e164 = normalise_phone(number, default_region=settings.PANAH_DEFAULT_PHONE_REGION)
@@ -215,9 +217,7 @@ def document_add(
     document.full_clean()
     document.save(force_insert=True)
     _search_keys_rebuild(person)
-    audit_record_write(
-        actor, person, action=Action.UPDATE, fields=["documents"], source=source
-    )
+    audit_record_write(actor, person, action=Action.UPDATE, fields=["documents"], source=source)
     return document
 
 
@@ -269,7 +269,5 @@ def consent_withdraw(actor: Actor, consent: Consent, *, source: str = "web") -> 
         raise DomainError(_("This consent was already withdrawn."))
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
-    audit_record_write(
-        actor, consent, action=Action.UPDATE, fields=["withdrawn_at"], source=source
-    )
+    audit_record_write(actor, consent, action=Action.UPDATE, fields=["withdrawn_at"], source=source)
     return consent

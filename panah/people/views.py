@@ -26,7 +26,9 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
 def person_search(request: HttpRequest) -> HttpResponse:
     """Return matching people as a list fragment (the console's search box)."""
     query = request.GET.get("q", "")
-    matches = person_search_for(request.user, query=query) if len(query.strip()) >= MIN_QUERY else []
+    matches = (
+        person_search_for(request.user, query=query) if len(query.strip()) >= MIN_QUERY else []
+    )
     return render(
         request,
         "people/person_search.html#results",

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 from django.utils.translation import gettext_lazy as _
 
 from panah.settings.env import ConfigError, env_bool, env_int, env_list, env_secret, env_str
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "panah.accounts.context_processors.membership",
             ],
+            "builtins": ["template_partials.templatetags.partials"],
         },
     }
 ]
@@ -184,15 +186,24 @@ LANGUAGES = [
 ]
 LANGUAGES_BIDI = ["ur", "ps", "fa"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Django ships no language info for Pashto, and names "fa" Persian: Panah's "fa" is Dari.
+django.conf.locale.LANG_INFO = {
+    **django.conf.locale.LANG_INFO,
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+    "fa": {"bidi": True, "code": "fa", "name": "Dari", "name_local": "دری"},
+}
 USE_I18N = True
+FORMAT_MODULE_PATH = ["panah.formats"]  # date and number formats per language
 USE_TZ = True
-TIME_ZONE = "UTC"
-# What staff see: Pakistan Standard Time, unless a user picks another zone.
-PANAH_DISPLAY_TIME_ZONE = env_str("PANAH_DISPLAY_TIME_ZONE", "Asia/Karachi")
+# With USE_TZ every stored time is UTC; TIME_ZONE is only the zone times are shown and entered
+# in: Pakistan Standard Time unless configured otherwise.
+TIME_ZONE = env_str("PANAH_DISPLAY_TIME_ZONE", "Asia/Karachi")
 
 # --- Static files (served locally by WhiteNoise, never from a CDN) ----------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,10 @@
+# Dari (Afghanistan): as Pashto; week starts on Saturday.
+DATE_FORMAT = "j F Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j F Y، H:i"
+SHORT_DATE_FORMAT = "Y/m/d"
+SHORT_DATETIME_FORMAT = "Y/m/d، H:i"
+FIRST_DAY_OF_WEEK = 6
+DECIMAL_SEPARATOR = "٫"
+THOUSAND_SEPARATOR = "٬"
+NUMBER_GROUPING = 3
