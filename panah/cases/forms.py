@@ -75,3 +75,8 @@ class ProductionForm(forms.Form):
     produced_at = forms.DateTimeField(
         label=_("Produced before a magistrate at"), widget=DateTimeLocalInput()
     )
+
+
+class DeadlineForm(forms.Form):
+    title = forms.CharField(label=_("What is due"), max_length=150)
+    due_at = forms.DateTimeField(label=_("Due"), widget=DateTimeLocalInput())

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:reference>/transition/", views.case_transition, name="case_transition"),
     path("<str:reference>/note/", views.case_note, name="case_note"),
     path("<str:reference>/production/", views.case_production, name="case_production"),
+    path("<str:reference>/deadline/", views.case_deadline, name="case_deadline"),
 ]

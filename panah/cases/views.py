@@ -15,7 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 from panah.accounts.selectors import actor_for, staff_list_for
 from panah.cases import services
 from panah.cases.clock import custody_clock
-from panah.cases.forms import AssignForm, NoteForm, ProductionForm, QueueFilterForm, TransitionForm
+from panah.cases.forms import (
+    AssignForm,
+    DeadlineForm,
+    NoteForm,
+    ProductionForm,
+    QueueFilterForm,
+    TransitionForm,
+)
 from panah.cases.models import Case
 from panah.cases.selectors import (
     QueueFilters,
@@ -99,6 +106,7 @@ def _detail_context(request: HttpRequest, case: Case) -> dict[str, object]:
         "transition_form": TransitionForm(),
         "note_form": NoteForm(),
         "production_form": ProductionForm(),
+        "deadline_form": DeadlineForm(),
     }
 
 
@@ -198,6 +206,27 @@ def case_production(request: HttpRequest, reference: str) -> HttpResponse:
                 actor, case, produced_at=form.cleaned_data["produced_at"]
             )
             messages.success(request, _("Production before the magistrate recorded."))
+        except ValidationError as exc:
+            error = exc
+    else:
+        error = ValidationError([m for errs in form.errors.values() for m in errs])
+    return _after_action(request, case, error)
+
+
+@login_required
+@require_POST
+def case_deadline(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = actor_for(request.user)
+    actor.require(Capability.CASE_NOTE)
+    case = case_for_write(actor, reference=reference)
+    form = DeadlineForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.deadline_add(
+                actor, case, title=form.cleaned_data["title"], due_at=form.cleaned_data["due_at"]
+            )
+            messages.success(request, _("Deadline added."))
         except ValidationError as exc:
             error = exc
     else:
