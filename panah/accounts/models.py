@@ -66,3 +66,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.organisation_id}:{self.role}"
+
+
+class LoginFailure(models.Model):
+    """One failed login, keyed by a digest of the username (throttling, SECURITY.md AUTH-1)."""
+
+    username_digest = models.CharField(max_length=32, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username_digest[:8]}@{self.at:%Y-%m-%d %H:%M}"

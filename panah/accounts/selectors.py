@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from panah.accounts.models import Membership, Organisation, User
+from panah.accounts.models import LoginFailure, Membership, Organisation, User
+from panah.core import crypto
 from panah.core.access import Capability, role_can
 from panah.core.errors import PermissionDenied
 
@@ -71,3 +74,20 @@ def staff_list_for(user: Any, *, roles: Sequence[str] | None = None) -> QuerySet
     if roles:
         qs = qs.filter(membership__role__in=roles)
     return qs.order_by("first_name", "username")
+
+
+# At most this many password checks per account per window (NIST 800-63B allows up to 100).
+LOGIN_MAX_FAILURES = 10
+LOGIN_WINDOW = datetime.timedelta(minutes=15)
+
+
+def username_digest(username: str) -> str:
+    """Key failed-login rows by a keyed digest, so the table holds no usernames."""
+    return crypto.blind_index("accounts.login", username.strip().casefold())
+
+
+def login_is_throttled(username: str) -> bool:
+    """Return whether the account has had too many failed logins in the current window."""
+    since = timezone.now() - LOGIN_WINDOW
+    recent = LoginFailure.objects.filter(username_digest=username_digest(username), at__gte=since)
+    return recent.count() >= LOGIN_MAX_FAILURES

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
-from panah.accounts.models import Membership, Organisation, User
+from panah.accounts.models import LoginFailure, Membership, Organisation, User
+from panah.accounts.selectors import LOGIN_WINDOW, username_digest
 
 
 @transaction.atomic
@@ -54,3 +56,10 @@ def user_set_language(user: User, *, language: str) -> User:
     user.full_clean(validate_unique=False)
     user.save(update_fields=["language"])
     return user
+
+
+def login_failure_record(username: str) -> None:
+    """Record a failed login and forget failures older than the window."""
+    now = timezone.now()
+    LoginFailure.objects.create(username_digest=username_digest(username), at=now)
+    LoginFailure.objects.filter(at__lt=now - LOGIN_WINDOW).delete()
