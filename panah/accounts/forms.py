@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
@@ -27,8 +28,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         if username and login_is_throttled(username):
             raise self.get_invalid_login_error()
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError:
             if username:
                 login_failure_record(username)
             raise
+        if self.request is not None:
+            # Starts the absolute session limit (SessionTimeoutMiddleware); login keeps it.
+            self.request.session["panah_started"] = int(time.time())
+        return cleaned

@@ -21,9 +21,7 @@ def test_right_password_logs_in(client, personas):
     assert response.status_code == 302
 
 
-def test_account_is_locked_after_repeated_failures_even_with_the_right_password(
-    client, personas
-):
+def test_account_is_locked_after_repeated_failures_even_with_the_right_password(client, personas):
     for _ in range(LOGIN_MAX_FAILURES):
         assert _login(client, "a_operator", "wrong password").status_code == 200
     response = _login(client, "a_operator", PASSWORD)
