@@ -10,8 +10,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
 import django.conf.locale
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from panah.settings.env import ConfigError, env_bool, env_int, env_list, env_secret, env_str
