@@ -9,7 +9,15 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# Languages written in Arabic script, whose readers get the Urdu-script name of a place.
+_ARABIC_SCRIPT = {"ur", "ps", "fa"}
+
+
+def _local(name: str, name_ur: str) -> str:
+    return name_ur if name_ur and get_language() in _ARABIC_SCRIPT else name
 
 
 class District(models.Model):
@@ -26,7 +34,7 @@ class District(models.Model):
         verbose_name_plural = _("districts")
 
     def __str__(self) -> str:
-        return self.name
+        return _local(self.name, self.name_ur)
 
 
 class Place(models.Model):
@@ -61,4 +69,4 @@ class Place(models.Model):
         verbose_name_plural = _("places")
 
     def __str__(self) -> str:
-        return self.name
+        return _local(self.name, self.name_ur)
