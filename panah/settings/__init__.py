@@ -221,6 +221,7 @@ TIME_ZONE = env_str("PANAH_DISPLAY_TIME_ZONE", "Asia/Karachi")
 
 # --- Static files (served locally by WhiteNoise, never from a CDN) ----------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

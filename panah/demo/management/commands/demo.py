@@ -205,9 +205,9 @@ class Command(BaseCommand):
     ) -> None:
         arrest = rng.random() < 0.7
         place = rng.choice(stations) if arrest and stations else None
-        arrested_at = (
-            now - datetime.timedelta(minutes=rng.randint(20, 60 * 24 * 20)) if arrest else None
-        )
+        # Most arrests in the queue are recent (the first day is what the clock is about).
+        minutes_ago = rng.randint(20, 60 * 30) if rng.random() < 0.7 else rng.randint(1, 20) * 1440
+        arrested_at = now - datetime.timedelta(minutes=minutes_ago) if arrest else None
         case = cases.case_open(
             operator,
             person=person,
