@@ -33,7 +33,11 @@ def normalise_phone(raw: str, *, default_region: str = "PK") -> str:
             parsed = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(parsed):
+        # Only Pakistani and Afghan numbers: the helpline's callers and the people they call for.
+        if (
+            phonenumbers.is_valid_number(parsed)
+            and phonenumbers.region_code_for_number(parsed) in PHONE_REGIONS
+        ):
             return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     raise DomainError(_("Enter a valid Pakistani or Afghan phone number."), code="phone")
 

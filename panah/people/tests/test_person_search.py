@@ -1,0 +1,85 @@
+"""Finding people by phone, document number and name, only within scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from panah.cases.services import case_assign, case_open
+from panah.core.errors import PermissionDenied
+from panah.people.selectors import person_get_for, person_search_for
+from panah.people.services import PersonData, document_add, person_create
+
+
+@pytest.fixture
+def rahman(personas, actor_of):
+    actor = actor_of(personas["a"]["operator"])
+    person = person_create(
+        actor,
+        data=PersonData(
+            given_name="Abdul Rahman",
+            family_name="Achakzai",
+            father_name="Gul Mohammad",
+            given_name_native="عبدالرحمن",
+            family_name_native="اڅکزی",
+        ),
+        phones=["0300 1234567"],
+    )
+    document_add(actor, person, doc_type="por", number="PoR 123-456-789")
+    return person
+
+
+def _found(user, query):
+    return [m.person.pk for m in person_search_for(user, query=query)]
+
+
+@pytest.mark.parametrize("query", ["03001234567", "+92 300 1234567", "0092-300-1234567"])
+def test_person_is_found_by_phone_in_any_format(personas, rahman, query):
+    assert _found(personas["a"]["operator"], query) == [rahman.pk]
+
+
+@pytest.mark.parametrize("query", ["PoR123456789", "por 123 456 789", "POR-123456789"])
+def test_person_is_found_by_document_number_with_any_punctuation(personas, rahman, query):
+    assert _found(personas["a"]["operator"], query) == [rahman.pk]
+
+
+@pytest.mark.parametrize(
+    "query", ["Achakzai", "abdul rahman", "Rahman Achakzai", "gul mohammad", "عبدالرحمن", "اڅکزی"]
+)
+def test_person_is_found_by_name_words_in_latin_or_arabic_script(personas, rahman, query):
+    assert _found(personas["a"]["operator"], query) == [rahman.pk]
+
+
+def test_every_typed_name_word_must_match(personas, rahman):
+    assert _found(personas["a"]["operator"], "Rahman Kakar") == []
+
+
+def test_search_never_crosses_organisations(personas, rahman):
+    for user in personas["b"].values():
+        if user is personas["b"]["org"]:
+            continue
+        try:
+            assert _found(user, "Achakzai") == []
+            assert _found(user, "03001234567") == []
+        except PermissionDenied:
+            pass
+
+
+def test_analyst_cannot_search_people(personas, rahman):
+    with pytest.raises(PermissionDenied):
+        person_search_for(personas["a"]["analyst"], query="Achakzai")
+
+
+def test_advocate_sees_only_people_on_their_cases(personas, actor_of, rahman):
+    advocate = personas["a"]["advocate"]
+    assert _found(advocate, "Achakzai") == []
+    case = case_open(actor_of(personas["a"]["operator"]), person=rahman, case_type="documentation")
+    case_assign(actor_of(personas["a"]["case_manager"]), case, advocate=advocate)
+    assert _found(advocate, "Achakzai") == [rahman.pk]
+    assert person_get_for(advocate, rahman.pk) == rahman
+
+
+def test_stored_originals_are_kept_unchanged(personas, rahman):
+    person = person_get_for(personas["a"]["operator"], rahman.pk)
+    assert person.given_name == "Abdul Rahman"
+    assert person.given_name_native == "عبدالرحمن"
+    assert person.phones.get().number == "+923001234567"
