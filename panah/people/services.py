@@ -186,7 +186,11 @@ def person_phone_add(
     """Add a phone number (normalised to E.164) to a person."""
     actor.require(Capability.PERSON_EDIT)
     e164 = normalise_phone(number, default_region=settings.PANAH_DEFAULT_PHONE_REGION)
-    phone, _created = PhoneNumber.objects.get_or_create(person=person, number=e164)
+    # Ciphertext cannot be compared in SQL: look for the number among the person's phones.
+    existing = next((p for p in person.phones.all() if p.number == e164), None)
+    if existing is not None:
+        return existing
+    phone = PhoneNumber.objects.create(person=person, number=e164)
     _search_keys_rebuild(person)
     audit_record_write(actor, person, action=Action.UPDATE, fields=["phones"], source=source)
     return phone
