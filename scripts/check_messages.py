@@ -64,6 +64,10 @@ def _entries(po: Path) -> dict[str, tuple[str, bool]]:
     return result
 
 
+def _msgid(key: str) -> str:
+    return key.split("\x04")[1].split("\x00")[0]
+
+
 def _po(base: Path, locale: str) -> Path:
     return base / "locale" / locale / "LC_MESSAGES" / "django.po"
 
@@ -88,13 +92,11 @@ def check() -> int:
             old, new = _entries(committed), _entries(fresh)
             added = sorted(set(new) - set(old))
             removed = sorted(set(old) - set(new))
-            for key in added:
-                problems.append(f"{locale}: not in the catalogue: {key.split(chr(4))[1]!r}")
-            for key in removed:
-                problems.append(f"{locale}: no longer used: {key.split(chr(4))[1]!r}")
+            problems.extend(f"{locale}: not in the catalogue: {_msgid(k)!r}" for k in added)
+            problems.extend(f"{locale}: no longer used: {_msgid(k)!r}" for k in removed)
             if locale in MUST_TRANSLATE:
                 for key, (text, fuzzy) in old.items():
-                    msgid = key.split("\x04")[1].split("\x00")[0]
+                    msgid = _msgid(key)
                     if not msgid:
                         continue
                     if not text:
