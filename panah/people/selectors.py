@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from panah.accounts.selectors import Actor, actor_for
 from panah.audit.services import Action, audit_record, audit_record_read
@@ -18,6 +18,7 @@ from panah.people import services
 from panah.people.models import Consent, IdentityDocument, Person, SearchKey
 
 MAX_SEARCH_QUERY = 200
+MAX_CANDIDATES = 200
 
 
 def person_scope(actor: Actor) -> QuerySet[Person]:
@@ -123,24 +124,37 @@ def person_search_for(
     digests = _query_digests(query)
     if not digests:
         return []
-    rows = SearchKey.objects.filter(
-        organisation_id=actor.organisation_id,
-        kind__in={k for k, _ in digests},
-        digest__in={d for _, d in digests},
-    ).values_list("person_id", "kind", "digest")[:5000]
-    hits: dict[uuid.UUID, set[tuple[str, str]]] = {}
-    for person_id, kind, digest in rows:
-        hits.setdefault(person_id, set()).add((kind, digest))
-    scores = {pid: sum(_KIND_WEIGHT[k] for k, _ in found) for pid, found in hits.items()}
-    kinds = {pid: {k for k, _ in found} for pid, found in hits.items()}
-    # Every typed name word must match, unless a phone or document number already decided it.
-    wanted_tokens = sum(1 for k, _ in digests if k == SearchKey.Kind.NAME_TOKEN)
-    candidates = [
-        pid
-        for pid, found in hits.items()
-        if kinds[pid] & {SearchKey.Kind.PHONE, SearchKey.Kind.DOCUMENT}
-        or sum(1 for k, _ in found if k == SearchKey.Kind.NAME_TOKEN) >= wanted_tokens
-    ]
+    strong = [(k, d) for k, d in digests if k != SearchKey.Kind.NAME_TOKEN]
+    tokens = [d for k, d in digests if k == SearchKey.Kind.NAME_TOKEN]
+    hits: dict[uuid.UUID, set[str]] = {}
+    if strong:
+        rows = SearchKey.objects.filter(
+            organisation_id=actor.organisation_id,
+            kind__in={k for k, _ in strong},
+            digest__in={d for _, d in strong},
+        ).values_list("person_id", "kind")[:MAX_CANDIDATES]
+        for person_id, kind in rows:
+            hits.setdefault(person_id, set()).add(kind)
+    if tokens:
+        # Every typed name word must match: intersect in SQL, so a very common word
+        # ("Mohammad") never floods the candidates before the rarer words narrow them.
+        matching = (
+            SearchKey.objects.filter(
+                organisation_id=actor.organisation_id,
+                kind=SearchKey.Kind.NAME_TOKEN,
+                digest__in=set(tokens),
+            )
+            .values("person_id")
+            .annotate(words=Count("digest", distinct=True))
+            .filter(words__gte=len(set(tokens)))
+            .order_by()
+            .values_list("person_id", flat=True)[:MAX_CANDIDATES]
+        )
+        for person_id in matching:
+            hits.setdefault(person_id, set()).add(SearchKey.Kind.NAME_TOKEN)
+    scores = {pid: sum(_KIND_WEIGHT[k] for k in found) for pid, found in hits.items()}
+    kinds = hits
+    candidates = list(hits)
     ranked = sorted(candidates, key=lambda pid: -scores[pid])[:limit]
     people = {
         p.pk: p
@@ -158,3 +172,37 @@ def person_list_for(user: Any) -> QuerySet[Person]:
     """Return the people the user may see, newest first."""
     actor = actor_for(user)
     return person_scope(actor).order_by("-created_at")
+
+
+def people_by_key(actor: Actor, *, kind: str, digest: str) -> QuerySet[Person]:
+    """Return the people in scope whose blind index of `kind` equals `digest` (one query)."""
+    return person_scope(actor).filter(search_keys__kind=kind, search_keys__digest=digest)
+
+
+def person_lookup_for(
+    user: Any,
+    *,
+    phone: str = "",
+    document_number: str = "",
+    full_name: str = "",
+    source: str = "web",
+) -> list[Person]:
+    """Return the people matching exactly one phone, document number or normalised full name.
+
+    Raises DomainError for a malformed phone number. The look-up is audited (without its text).
+    """
+    actor = actor_for(user)
+    actor.require(Capability.PERSON_VIEW)
+    if phone:
+        e164 = normalise_phone(phone, default_region=settings.PANAH_DEFAULT_PHONE_REGION)
+        kind, digest = SearchKey.Kind.PHONE, services.phone_digest(e164)
+    elif document_number:
+        kind, digest = SearchKey.Kind.DOCUMENT, services.document_digest(document_number)
+    else:
+        name_digest = services.full_name_digest(full_name, "")
+        if name_digest is None:
+            return []
+        kind, digest = SearchKey.Kind.FULL_NAME, name_digest
+    people = list(people_by_key(actor, kind=kind, digest=digest).distinct()[:MAX_CANDIDATES])
+    audit_record(actor, action=Action.SEARCH, object_type="person", object_id="", source=source)
+    return people

@@ -83,3 +83,14 @@ def test_stored_originals_are_kept_unchanged(personas, rahman):
     assert person.given_name == "Abdul Rahman"
     assert person.given_name_native == "عبدالرحمن"
     assert person.phones.get().number == "+923001234567"
+
+
+def test_exact_lookup_by_phone_document_or_full_name(personas, rahman):
+    from panah.people.selectors import person_lookup_for
+
+    user = personas["a"]["operator"]
+    assert person_lookup_for(user, phone="+92 300 1234567") == [rahman]
+    assert person_lookup_for(user, document_number="por123456789") == [rahman]
+    assert person_lookup_for(user, full_name="ABDUL  rahman achakzai") == [rahman]
+    assert person_lookup_for(user, full_name="Abdul Rahman") == []
+    assert person_lookup_for(personas["b"]["operator"], phone="03001234567") == []
