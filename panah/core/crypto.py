@@ -14,6 +14,7 @@ file) and never in the repository.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import secrets
@@ -42,6 +43,11 @@ class DecryptionError(Exception):
 class EncryptionKey:
     key_id: str
     secret: bytes
+
+    @functools.cached_property
+    def cipher(self) -> AESGCM:
+        # Built once per key: AESGCM() costs more than the decryption of a short name.
+        return AESGCM(self.secret)
 
 
 @dataclass(frozen=True)
@@ -163,7 +169,7 @@ def encrypt(plaintext: str, *, context: str, keyring: KeyRing | None = None) -> 
     ring = keyring or get_keyring()
     key = ring.current
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(key.secret).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+    sealed = key.cipher.encrypt(nonce, plaintext.encode("utf-8"), context.encode())
     return f"{CIPHERTEXT_PREFIX}{key.key_id}${_b64(nonce + sealed)}"
 
 
@@ -186,7 +192,7 @@ def decrypt(stored: str, *, context: str, keyring: KeyRing | None = None) -> str
     try:
         raw = _unb64(stored[len(CIPHERTEXT_PREFIX) + len(key_id) + 1 :])
         nonce, sealed = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
-        plain = AESGCM(key.secret).decrypt(nonce, sealed, context.encode())
+        plain = key.cipher.decrypt(nonce, sealed, context.encode())
     except (InvalidTag, ValueError) as exc:
         raise DecryptionError("value failed authentication") from exc
     return plain.decode("utf-8")

@@ -176,7 +176,13 @@ def person_list_for(user: Any) -> QuerySet[Person]:
 
 def people_by_key(actor: Actor, *, kind: str, digest: str) -> QuerySet[Person]:
     """Return the people in scope whose blind index of `kind` equals `digest` (one query)."""
-    return person_scope(actor).filter(search_keys__kind=kind, search_keys__digest=digest)
+    # The organisation is repeated on SearchKey so the look-up uses the whole
+    # (organisation, kind, digest) index instead of skip-scanning it.
+    return person_scope(actor).filter(
+        search_keys__organisation_id=actor.organisation_id,
+        search_keys__kind=kind,
+        search_keys__digest=digest,
+    )
 
 
 def person_lookup_for(
