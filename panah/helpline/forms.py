@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from panah.cases.models import ArrestingForce, CaseType, Priority
 from panah.core.widgets import DateInput, DateTimeLocalInput
 from panah.helpline.models import CallerRelation, Channel, Direction
-from panah.people.models import DocumentType, PersonLanguage, Sex
+from panah.people.models import Consent, DocumentType, PersonLanguage, Sex
 from panah.places.models import District, Place
 
 _BIRTH = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")
@@ -90,6 +90,16 @@ class IntakeForm(forms.Form):
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )
+    consent_given = forms.BooleanField(
+        label=_("The person agrees that we record their details to give legal help"),
+        required=False,
+    )
+    consent_given_by = forms.ChoiceField(
+        label=_("Agreement given by"),
+        choices=Consent.GivenBy.choices,
+        initial="self",
+        required=False,
+    )
     # The document
     doc_type = forms.ChoiceField(
         label=_("Document"), choices=[("", "—"), *DocumentType.choices], required=False
@@ -134,6 +144,8 @@ class IntakeForm(forms.Form):
         arrested = data.get("arrested_at")
         if arrested and arrested > now + datetime.timedelta(minutes=5):
             self.add_error("arrested_at", _("The time of arrest cannot be in the future."))
+        if data.get("consent_given") and not data.get("consent_given_by"):
+            self.add_error("consent_given_by", _("Say who gave the agreement."))
         if data.get("open_case") and data.get("case_type") == "arrest" and not arrested:
             self.add_error("arrested_at", _("Enter when the arrest happened, even roughly."))
         return data

@@ -17,9 +17,9 @@ from panah.cases.models import Case, CaseEvent
 from panah.core.access import Capability
 from panah.core.errors import DomainError
 from panah.core.normalise import normalise_phone
-from panah.helpline.models import CallerRelation, Contact
+from panah.helpline.models import CallerRelation, Channel, Contact
 from panah.people import services as people_services
-from panah.people.models import Person
+from panah.people.models import Consent, Person
 from panah.places.models import District, Place
 
 
@@ -120,6 +120,17 @@ class IntakeData:
     person_phones: list[str] = field(default_factory=list)
     document: DocumentData | None = None
     case: CaseData | None = None
+    consent_given_by: str = ""  # empty: no consent recorded in this contact
+
+
+# How consent given during a contact is recorded, by the contact's channel.
+_CONSENT_CHANNEL = {
+    Channel.CALL: Consent.Channel.CALL,
+    Channel.SMS: Consent.Channel.SMS,
+    Channel.WHATSAPP: Consent.Channel.WHATSAPP,
+    Channel.WALK_IN: Consent.Channel.IN_PERSON,
+    Channel.WEB: Consent.Channel.WEB,
+}
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,16 @@ def intake_record(actor: Actor, *, data: IntakeData, source: str = "web") -> Int
         caller_phones = [data.caller_phone] if data.caller_phone.strip() else []
         caller = people_services.person_create(
             actor, data=data.caller_data, phones=caller_phones, source=source
+        )
+    if data.consent_given_by:
+        people_services.consent_record(
+            actor,
+            person,
+            purpose=Consent.Purpose.LEGAL_ASSISTANCE,
+            given_by=data.consent_given_by,
+            channel=_CONSENT_CHANNEL[Channel(data.channel)],
+            given_at=data.started_at,
+            source=source,
         )
     if data.document is not None:
         people_services.document_add(

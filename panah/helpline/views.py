@@ -91,6 +91,7 @@ def _intake_data(form: IntakeForm, person: object) -> IntakeData:
         person_phones=[d["person_phone"]] if d["person_phone"].strip() else [],
         document=document,
         case=case,
+        consent_given_by=d["consent_given_by"] if d["consent_given"] else "",
     )
 
 

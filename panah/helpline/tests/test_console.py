@@ -157,3 +157,25 @@ def test_search_fragment_lists_matches_without_the_page_around_it(client, person
     html = response.content.decode()
     assert "Mirwais Noorzai" in html and "<html" not in html
     assert "03331234567" not in html  # phone numbers are not shown in results
+
+
+def test_consent_given_on_the_call_is_recorded(client, personas):
+    client.force_login(personas["a"]["operator"])
+    response = client.post(
+        reverse("helpline:console"),
+        _form(open_case="", consent_given="on", consent_given_by="relative"),
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(given_name__isnull=False, contacts__isnull=False)
+    consent = person.consents.get()
+    assert (consent.purpose, consent.given_by, consent.channel) == (
+        "legal_assistance",
+        "relative",
+        "call",
+    )
+
+
+def test_no_consent_is_recorded_unless_ticked(client, personas):
+    client.force_login(personas["a"]["operator"])
+    client.post(reverse("helpline:console"), _form(open_case=""))
+    assert not Person.objects.filter(consents__isnull=False).exists()
