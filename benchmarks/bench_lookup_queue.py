@@ -10,7 +10,8 @@ and, for reference, the whole audited selector and the whole rendered queue page
 encrypted ÷ plain on p50 (goal ≤ 1.5×).
 
     python benchmarks/bench_lookup_queue.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/panah_bench python benchmarks/bench_lookup_queue.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/panah_bench \
+        python benchmarks/bench_lookup_queue.py
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import argparse
 import random
 
 from common import BENCH_ORG, PlainCase, PlainPerson, measure, percentile
-
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -58,7 +58,8 @@ def main() -> None:
         f"database: {connection.vendor}; people: {total:,}; "
         f"cases: {PlainCase.objects.count():,}; repeat: {args.repeat}"
     )
-    print(f"{'milliseconds':<44} {'enc p50':>8} {'enc p95':>8} {'plain50':>8} {'plain95':>8} {'ratio':>8}")
+    header = ("enc p50", "enc p95", "plain50", "plain95", "ratio")
+    print(f"{'milliseconds':<44}" + "".join(f" {h:>8}" for h in header))
 
     def random_n() -> int:
         return rng.randrange(total)
@@ -66,7 +67,9 @@ def main() -> None:
     # Phone: the number as an operator types it, normalised in both paths.
     def enc_phone() -> None:
         e164 = normalise_phone(f"0300{random_n():07d}", default_region="PK")
-        people_touch(people_by_key(actor, kind=SearchKey.Kind.PHONE, digest=people.phone_digest(e164)))
+        people_touch(
+            people_by_key(actor, kind=SearchKey.Kind.PHONE, digest=people.phone_digest(e164))
+        )
 
     def plain_phone() -> None:
         e164 = normalise_phone(f"0300{random_n():07d}", default_region="PK")
@@ -117,8 +120,11 @@ def main() -> None:
             _ = (f"{case.person.given_name} {case.person.family_name}", case.fir_number)
 
     queue_repeat = max(30, args.repeat // 3)
-    row("case queue: count + first 50 rows", measure(enc_queue, repeat=queue_repeat),
-        measure(plain_queue, repeat=queue_repeat))
+    row(
+        "case queue: count + first 50 rows",
+        measure(enc_queue, repeat=queue_repeat),
+        measure(plain_queue, repeat=queue_repeat),
+    )
 
     print("whole interfaces (no anchor):")
     row(
@@ -129,8 +135,11 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     client.force_login(user)
-    row("  GET /cases/ (rendered queue page)", measure(lambda: client.get("/cases/"),
-        repeat=queue_repeat, warmup=5), None)
+    row(
+        "  GET /cases/ (rendered queue page)",
+        measure(lambda: client.get("/cases/"), repeat=queue_repeat, warmup=5),
+        None,
+    )
 
 
 # Both paths read the same columns: the id and the three names a result line shows.

@@ -18,7 +18,6 @@ import time
 import uuid
 
 from common import BENCH_ORG, PlainCase, PlainPerson, plain_ddl
-
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -64,7 +63,9 @@ def main() -> None:
         for statement in plain_ddl():
             cursor.execute(statement)
     organisation = organisation_create(name=BENCH_ORG, kind="legal_aid")
-    staff_create(organisation=organisation, username="bench.operator", password=None, role="operator")
+    staff_create(
+        organisation=organisation, username="bench.operator", password=None, role="operator"
+    )
     stations = list(Place.objects.filter(kind=Place.Kind.POLICE_STATION))
     rng = random.Random(SEED)
     now = timezone.now()
@@ -98,7 +99,9 @@ def main() -> None:
                 digest = people.full_name_digest(g, f)
                 if digest:
                     digests.add(("full_name", digest))
-            for token in name_tokens(given[0], family[0], father[0], given[1], family[1], father[1]):
+            for token in name_tokens(
+                given[0], family[0], father[0], given[1], family[1], father[1]
+            ):
                 digests.add(("name_token", people.name_token_digest(token)))
             keys.extend(
                 SearchKey(person_id=pid, organisation=organisation, kind=k, digest=d)
@@ -168,7 +171,8 @@ def main() -> None:
     CaseCounter.objects.update_or_create(year=now.year, defaults={"last": case_number})
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"generated {args.persons} people and {case_number} cases in {time.monotonic() - started:.0f} s")
+    elapsed = time.monotonic() - started
+    print(f"generated {args.persons} people and {case_number} cases in {elapsed:.0f} s")
 
 
 if __name__ == "__main__":
