@@ -19,7 +19,14 @@ from __future__ import annotations
 import argparse
 import random
 
-from common import BENCH_ORG, PlainCase, PlainPerson, measure, percentile
+from common import (
+    BENCH_ORG,
+    PLAIN_CASE_INDEXES,
+    PlainCase,
+    PlainPerson,
+    measure,
+    percentile,
+)
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -49,6 +56,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=300)
     args = parser.parse_args()
+    with connection.cursor() as cursor:
+        for statement in PLAIN_CASE_INDEXES:
+            cursor.execute(statement)
+        cursor.execute("ANALYZE")
     organisation = Organisation.objects.get(name=BENCH_ORG)
     user = User.objects.get(username="bench.operator")
     actor = actor_for(user)

@@ -85,9 +85,17 @@ def plain_ddl() -> list[str]:
             person_id {uid} NOT NULL, case_type varchar(16) NOT NULL,
             priority smallint NOT NULL, status varchar(12) NOT NULL, fir_number text NOT NULL,
             created_at {ts} NOT NULL)""",
-        "CREATE INDEX bench_pc_queue ON bench_plain_case (org_id, status, priority, created_at)",
-        "CREATE INDEX bench_pc_queue2 ON bench_plain_case (org_id, priority, created_at)",
+        *PLAIN_CASE_INDEXES,
     ]
+
+
+# The same indexes as the real Case model's (panah/cases/models.py), newest first.
+PLAIN_CASE_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS bench_pc_q1 "
+    "ON bench_plain_case (org_id, status, priority, created_at DESC)",
+    "CREATE INDEX IF NOT EXISTS bench_pc_q2 "
+    "ON bench_plain_case (org_id, priority, created_at DESC)",
+]
 
 
 def measure(fn: Callable[[], object], *, repeat: int, warmup: int = 20) -> list[float]:

@@ -247,7 +247,12 @@ class SearchKey(models.Model):
     digest = models.CharField(max_length=32)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "kind", "digest"])]
+        # person last: the index covers the look-up, so no table row is read to find who.
+        indexes = [
+            models.Index(
+                fields=["organisation", "kind", "digest", "person"], name="searchkey_lookup"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "kind", "digest"], name="search_key_unique_per_person"
