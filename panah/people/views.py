@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from panah.cases.selectors import case_list_for_person
 from panah.people.selectors import person_get_for, person_search_for
@@ -22,17 +22,20 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def person_search(request: HttpRequest) -> HttpResponse:
-    """Return matching people as a list fragment (the console's search box)."""
-    query = request.GET.get("q", "")
-    matches = (
-        person_search_for(request.user, query=query) if len(query.strip()) >= MIN_QUERY else []
-    )
+    """Return matching people as a list fragment (the console's search box).
+
+    POST, not GET: what is typed (names, phone and document numbers) must never appear in a
+    URL, where access logs, proxies and browser history would keep it (SECURITY.md DP-6).
+    """
+    query = request.POST.get("q", "")
+    searched = len(query.strip()) >= MIN_QUERY
+    matches = person_search_for(request.user, query=query) if searched else []
     return render(
         request,
         "people/person_search.html#results",
-        {"matches": matches, "query": query, "searched": len(query.strip()) >= MIN_QUERY},
+        {"matches": matches, "query": query, "searched": searched},
     )
 
 

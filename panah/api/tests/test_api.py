@@ -47,7 +47,9 @@ def test_other_organisation_gets_the_same_404_as_a_missing_case(client, personas
 
 def test_search_returns_people_with_masked_documents(client, personas, case):
     client.force_login(personas["a"]["operator"])
-    found = client.get("/api/v1/people/search", {"q": "0321 1234567"}).json()
+    found = client.post(
+        "/api/v1/people/search", {"q": "0321 1234567"}, content_type="application/json"
+    ).json()
     assert [m["display_name"] for m in found] == ["Shabana Tarin"]
     detail = client.get(f"/api/v1/people/{found[0]['id']}").json()
     assert detail["documents"][0]["masked_number"].endswith("766")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from panah.audit.services import Source
 from panah.people.selectors import person_get_for, person_search_for
@@ -50,9 +50,17 @@ class PersonOut(Schema):
         ]
 
 
-@router.get("/search", response=list[PersonMatchOut])
-def person_search(request: HttpRequest, q: str) -> list[dict[str, object]]:
-    """Find people by phone number, document number or name."""
+class SearchIn(Schema):
+    q: str = Field(max_length=200)
+
+
+@router.post("/search", response=list[PersonMatchOut])
+def person_search(request: HttpRequest, payload: SearchIn) -> list[dict[str, object]]:
+    """Find people by phone number, document number or name.
+
+    A POST with the query in the body: names and numbers never go into URLs (DP-6).
+    """
+    q = payload.q
     return [
         {
             "id": m.person.pk,

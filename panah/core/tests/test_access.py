@@ -68,7 +68,7 @@ def test_anonymous_visitors_are_sent_to_login_on_every_non_public_page(client, n
 def test_the_api_refuses_anonymous_callers(client):
     assert client.get("/api/v1/cases/").status_code == 401
     assert client.get(f"/api/v1/people/{uuid.uuid4()}").status_code == 401
-    assert client.get("/api/v1/people/search?q=abc").status_code == 401
+    assert client.post("/api/v1/people/search", {"q": "abc"}).status_code == 401
 
 
 @pytest.fixture

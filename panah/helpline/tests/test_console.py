@@ -151,7 +151,7 @@ def test_search_fragment_lists_matches_without_the_page_around_it(client, person
         phones=["03331234567"],
     )
     client.force_login(personas["a"]["operator"])
-    response = client.get(
+    response = client.post(
         reverse("people:person_search"), {"q": "0333-1234567"}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
@@ -179,3 +179,11 @@ def test_no_consent_is_recorded_unless_ticked(client, personas):
     client.force_login(personas["a"]["operator"])
     client.post(reverse("helpline:console"), _form(open_case=""))
     assert not Person.objects.filter(consents__isnull=False).exists()
+
+
+def test_search_text_never_travels_in_the_url(client, personas):
+    client.force_login(personas["a"]["operator"])
+    assert client.get(reverse("people:person_search"), {"q": "Mirwais"}).status_code == 405
+    html = client.get(reverse("helpline:console")).content.decode()
+    assert 'hx-post="/people/search/"' in html
+    assert 'hx-get="/people/search/' not in html
