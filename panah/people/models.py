@@ -126,6 +126,10 @@ class PhoneNumber(models.Model):
     def __str__(self) -> str:
         return mask(self.number)
 
+    @property
+    def masked_number(self) -> str:
+        return mask(self.number)
+
 
 class DocumentType(models.TextChoices):
     # shared/domain/facts.md §1.1–1.9

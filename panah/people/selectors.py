@@ -62,6 +62,32 @@ def person_get_for(user: Any, person_id: object, *, source: str = "web") -> Pers
     return person
 
 
+def person_numbers_reveal_for(user: Any, person_id: object, *, source: str = "web") -> Person:
+    """Return a person whose phone and document numbers the user asked to see in full.
+
+    Pages show numbers masked (SECURITY.md DP-9); each reveal is its own audit entry, naming
+    the field categories shown.
+    """
+    actor = actor_for(user)
+    person = (
+        person_scope(actor)
+        .prefetch_related("phones", "documents")
+        .filter(pk=_parse_uuid(person_id))
+        .first()
+    )
+    if person is None:
+        raise NotFound
+    audit_record(
+        actor,
+        action=Action.VIEW,
+        object_type="person",
+        object_id=person.pk,
+        fields=["phone_numbers", "document_numbers"],
+        source=source,
+    )
+    return person
+
+
 def person_for_write(actor: Actor, person_id: object) -> Person:
     """Return a person the actor may change (no read audit: the write is audited)."""
     actor.require(Capability.PERSON_EDIT)

@@ -8,7 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from panah.cases.selectors import case_list_for_person
-from panah.people.selectors import person_get_for, person_search_for
+from panah.people.selectors import (
+    person_get_for,
+    person_numbers_reveal_for,
+    person_search_for,
+)
 
 MIN_QUERY = 2
 
@@ -52,3 +56,13 @@ def person_pick(request: HttpRequest, person_id: str) -> HttpResponse:
 def person_unpick(request: HttpRequest) -> HttpResponse:
     """Return the console's empty "selected person" fragment."""
     return render(request, "people/person_search.html#picked", {"selected": None})
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Show a person's phone and document numbers in full (audited)."""
+    person = person_numbers_reveal_for(request.user, person_id)
+    return render(
+        request, "people/person_detail.html#numbers", {"person": person, "revealed": True}
+    )

@@ -102,6 +102,7 @@ def _object_urls(person, case):
             f"/api/v1/cases/{ref}",
         ],
         "post": [
+            reverse("people:person_reveal", args=[person.pk]),
             reverse("cases:case_assign", args=[ref]),
             reverse("cases:case_transition", args=[ref]),
             reverse("cases:case_note", args=[ref]),
@@ -123,6 +124,7 @@ def _missing_urls():
             f"/api/v1/cases/{ref}",
         ],
         "post": [
+            reverse("people:person_reveal", args=[missing]),
             reverse("cases:case_assign", args=[ref]),
             reverse("cases:case_transition", args=[ref]),
             reverse("cases:case_note", args=[ref]),

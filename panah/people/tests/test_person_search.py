@@ -94,3 +94,20 @@ def test_exact_lookup_by_phone_document_or_full_name(personas, rahman):
     assert person_lookup_for(user, full_name="ABDUL  rahman achakzai") == [rahman]
     assert person_lookup_for(user, full_name="Abdul Rahman") == []
     assert person_lookup_for(personas["b"]["operator"], phone="03001234567") == []
+
+
+def test_person_page_masks_numbers_until_revealed_and_audits_the_reveal(client, personas, rahman):
+    from django.urls import reverse
+
+    from panah.audit.models import AuditEvent
+
+    client.force_login(personas["a"]["operator"])
+    page = client.get(reverse("people:person_detail", args=[rahman.pk])).content.decode()
+    assert "+923001234567" not in page and "•567" in page
+    assert "PoR 123-456-789" not in page
+    revealed = client.post(reverse("people:person_reveal", args=[rahman.pk])).content.decode()
+    assert "+923001234567" in revealed and "PoR 123-456-789" in revealed
+    event = AuditEvent.objects.get(fields=["document_numbers", "phone_numbers"])
+    assert event.object_id == str(rahman.pk) and event.action == "view"
+    client.force_login(personas["b"]["org_admin"])
+    assert client.post(reverse("people:person_reveal", args=[rahman.pk])).status_code == 404
