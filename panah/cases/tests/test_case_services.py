@@ -161,3 +161,20 @@ def test_reference_year_follows_the_calendar(personas, actor_of, person):
             actor_of(personas["a"]["operator"]), person=person, case_type="other"
         )
     assert case.reference.startswith("PNH-2027-")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_custody_warning_when_it_is_due(personas, actor_of, person, brewery):
+    from django.core.management import call_command
+
+    arrested = timezone.now() - datetime.timedelta(hours=21)  # already past the 20 h mark
+    case = services.case_open(
+        actor_of(personas["a"]["operator"]),
+        person=person,
+        case_type="arrest",
+        place=brewery,
+        arrested_at=arrested,
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert case.events.filter(kind=CaseEvent.Kind.CUSTODY_WARNING).count() == 1
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
