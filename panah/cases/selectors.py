@@ -87,9 +87,41 @@ def case_queue_for(user: Any, *, filters: QueueFilters | None = None) -> QuerySe
         qs = qs.filter(assigned_advocate__isnull=True, case_manager__isnull=True)
     if f.reference:
         qs = qs.filter(reference__icontains=f.reference.strip()[:24])
-    return qs.select_related(
-        "person", "place", "district", "assigned_advocate", "case_manager"
-    ).order_by("priority", "-created_at")
+    # Only the columns the queue shows: every encrypted column loaded is one decryption per
+    # row, and the person's other names, notes and the case summary are not shown here.
+    return (
+        qs.select_related("person", "place", "district", "assigned_advocate")
+        .only(*QUEUE_COLUMNS)
+        .order_by("priority", "-created_at")
+    )
+
+
+QUEUE_COLUMNS = (
+    "reference",
+    "organisation_id",
+    "case_type",
+    "priority",
+    "status",
+    "outcome",
+    "arrested_at",
+    "produced_at",
+    "created_at",
+    "person__id",
+    "person__given_name",
+    "person__family_name",
+    "person__given_name_native",
+    "person__family_name_native",
+    "place__id",
+    "place__name",
+    "place__name_ur",
+    "district__id",
+    "district__name",
+    "district__name_ur",
+    "assigned_advocate__id",
+    "assigned_advocate__username",
+    "assigned_advocate__first_name",
+    "assigned_advocate__last_name",
+)
 
 
 def case_list_for_person(user: Any, *, person_id: Any) -> QuerySet[Case]:

@@ -87,3 +87,15 @@ def test_operators_cannot_move_cases_through_the_api(client, personas, case):
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_case_queue_through_the_api_costs_a_fixed_number_of_queries(
+    client, personas, actor_of, case, django_assert_max_num_queries
+):
+    operator = actor_of(personas["a"]["operator"])
+    for _ in range(20):
+        case_open(operator, person=case.person, case_type="other")
+    client.force_login(personas["a"]["case_manager"])
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/cases/?limit=50")
+    assert len(response.json()["items"]) == 21
