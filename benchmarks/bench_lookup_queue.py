@@ -116,8 +116,8 @@ def main() -> None:
     def enc_queue() -> None:
         qs = case_queue_for(user, filters=QueueFilters())
         qs.count()
-        for case in qs[:PAGE]:
-            _ = (case.person.display_name, case.fir_number, case.place)
+        for case in qs[:PAGE]:  # what a queue row shows
+            _ = (case.reference, case.person.display_name, case.place, case.arrested_at)
 
     def plain_queue() -> None:
         qs = (
@@ -128,7 +128,8 @@ def main() -> None:
         )
         qs.count()
         for case in qs[:PAGE]:
-            _ = (f"{case.person.given_name} {case.person.family_name}", case.fir_number)
+            person = case.person
+            _ = (case.reference, f"{person.given_name} {person.family_name}", case.created_at)
 
     queue_repeat = max(30, args.repeat // 3)
     row(

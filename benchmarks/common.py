@@ -95,6 +95,8 @@ PLAIN_CASE_INDEXES = [
     "ON bench_plain_case (org_id, status, priority, created_at DESC)",
     "CREATE INDEX IF NOT EXISTS bench_pc_q2 "
     "ON bench_plain_case (org_id, priority, created_at DESC)",
+    "CREATE INDEX IF NOT EXISTS bench_pc_open2 ON bench_plain_case "
+    "(org_id, priority, created_at DESC, status) WHERE NOT status = 'closed'",
 ]
 
 

@@ -130,6 +130,13 @@ class Case(PublicIdModel):
         indexes = [
             models.Index(fields=["organisation", "status", "priority", "-created_at"]),
             models.Index(fields=["organisation", "priority", "-created_at"]),
+            # The queue of open cases: its count and first page read this small index only
+            # (status is carried last so SQLite, too, can count without touching the table).
+            models.Index(
+                fields=["organisation", "priority", "-created_at", "status"],
+                condition=~Q(status="closed"),
+                name="case_open_queue",
+            ),
             models.Index(fields=["assigned_advocate", "status"]),
         ]
         constraints = [
