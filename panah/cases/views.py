@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from panah.accounts.selectors import actor_for, staff_list_for
+from panah.accounts.selectors import Actor, actor_for, staff_list_for
 from panah.cases import services
 from panah.cases.clock import custody_clock
 from panah.cases.forms import (
@@ -117,118 +121,106 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
-def _after_action(request: HttpRequest, case: Case, error: ValidationError | None) -> HttpResponse:
-    if error is not None:
-        for message in error.messages:
-            messages.error(request, message)
+# Every action on the case page has the same four steps: authorise, parse the form, call one
+# service, then go back to the case with its message (or the form's and the service's errors).
+CaseAction = Callable[[Actor, Case, dict[str, Any]], object]
+
+
+def _case_action(
+    request: HttpRequest,
+    reference: str,
+    *,
+    capability: Capability,
+    form: forms.Form,
+    act: CaseAction,
+    done: str,
+) -> HttpResponse:
+    actor = actor_for(request.user)
+    actor.require(capability)
+    case = case_for_write(actor, reference=reference)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    else:
+        try:
+            act(actor, case, form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
     return redirect("cases:case_detail", reference=case.reference)
 
 
 @login_required
 @require_POST
 def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = actor_for(request.user)
-    actor.require(Capability.CASE_ASSIGN)
-    case = case_for_write(actor, reference=reference)
-    form = _assign_form(request, request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            services.case_assign(
-                actor,
-                case,
-                advocate=form.cleaned_data["advocate"],
-                case_manager=form.cleaned_data["case_manager"],
-            )
-            messages.success(request, _("Case assigned."))
-        except ValidationError as exc:
-            error = exc
-    else:
-        error = ValidationError([m for errs in form.errors.values() for m in errs])
-    return _after_action(request, case, error)
+    return _case_action(
+        request,
+        reference,
+        capability=Capability.CASE_ASSIGN,
+        form=_assign_form(request, request.POST),
+        act=lambda actor, case, d: services.case_assign(
+            actor, case, advocate=d["advocate"], case_manager=d["case_manager"]
+        ),
+        done=_("Case assigned."),
+    )
 
 
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = actor_for(request.user)
-    actor.require(Capability.CASE_TRANSITION)
-    case = case_for_write(actor, reference=reference)
-    form = TransitionForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            services.case_transition(
-                actor,
-                case,
-                to_status=form.cleaned_data["to_status"],
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("Status changed."))
-        except ValidationError as exc:
-            error = exc
-    else:
-        error = ValidationError([m for errs in form.errors.values() for m in errs])
-    return _after_action(request, case, error)
+    return _case_action(
+        request,
+        reference,
+        capability=Capability.CASE_TRANSITION,
+        form=TransitionForm(request.POST),
+        act=lambda actor, case, d: services.case_transition(
+            actor, case, to_status=d["to_status"], outcome=d["outcome"], note=d["note"]
+        ),
+        done=_("Status changed."),
+    )
 
 
 @login_required
 @require_POST
 def case_note(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = actor_for(request.user)
-    actor.require(Capability.CASE_NOTE)
-    case = case_for_write(actor, reference=reference)
-    form = NoteForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            services.case_note_add(actor, case, text=form.cleaned_data["text"])
-            messages.success(request, _("Note added."))
-        except ValidationError as exc:
-            error = exc
-    else:
-        error = ValidationError([m for errs in form.errors.values() for m in errs])
-    return _after_action(request, case, error)
+    return _case_action(
+        request,
+        reference,
+        capability=Capability.CASE_NOTE,
+        form=NoteForm(request.POST),
+        act=lambda actor, case, d: services.case_note_add(actor, case, text=d["text"]),
+        done=_("Note added."),
+    )
 
 
 @login_required
 @require_POST
 def case_production(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = actor_for(request.user)
-    actor.require(Capability.CASE_NOTE)
-    case = case_for_write(actor, reference=reference)
-    form = ProductionForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            services.case_production_record(
-                actor, case, produced_at=form.cleaned_data["produced_at"]
-            )
-            messages.success(request, _("Production before the magistrate recorded."))
-        except ValidationError as exc:
-            error = exc
-    else:
-        error = ValidationError([m for errs in form.errors.values() for m in errs])
-    return _after_action(request, case, error)
+    return _case_action(
+        request,
+        reference,
+        capability=Capability.CASE_NOTE,
+        form=ProductionForm(request.POST),
+        act=lambda actor, case, d: services.case_production_record(
+            actor, case, produced_at=d["produced_at"]
+        ),
+        done=_("Production before the magistrate recorded."),
+    )
 
 
 @login_required
 @require_POST
 def case_deadline(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = actor_for(request.user)
-    actor.require(Capability.CASE_NOTE)
-    case = case_for_write(actor, reference=reference)
-    form = DeadlineForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            services.deadline_add(
-                actor, case, title=form.cleaned_data["title"], due_at=form.cleaned_data["due_at"]
-            )
-            messages.success(request, _("Deadline added."))
-        except ValidationError as exc:
-            error = exc
-    else:
-        error = ValidationError([m for errs in form.errors.values() for m in errs])
-    return _after_action(request, case, error)
+    return _case_action(
+        request,
+        reference,
+        capability=Capability.CASE_NOTE,
+        form=DeadlineForm(request.POST),
+        act=lambda actor, case, d: services.deadline_add(
+            actor, case, title=d["title"], due_at=d["due_at"]
+        ),
+        done=_("Deadline added."),
+    )
