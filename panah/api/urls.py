@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from panah.api.v1 import cases, people
+from panah.rules.api import router as rules_router
 
 api = NinjaAPI(
     title="Panah API",
@@ -30,3 +31,4 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 api.add_router("/cases", cases.router)
 api.add_router("/people", people.router)
+api.add_router("/rules", rules_router)

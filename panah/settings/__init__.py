@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "panah.people",
     "panah.cases",
     "panah.helpline",
+    "panah.rules",
     "panah.api",
     "panah.demo",
 ]
