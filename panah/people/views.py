@@ -13,6 +13,7 @@ from panah.people.selectors import (
     person_numbers_reveal_for,
     person_search_for,
 )
+from panah.rules.services import person_assess
 
 MIN_QUERY = 2
 
@@ -22,7 +23,12 @@ MIN_QUERY = 2
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     person = person_get_for(request.user, person_id)
     cases = case_list_for_person(request.user, person_id=person.pk)
-    return render(request, "people/person_detail.html", {"person": person, "cases": cases})
+    assessment = person_assess(person)
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "cases": cases, "assessment": assessment},
+    )
 
 
 @login_required

@@ -460,8 +460,10 @@ def as_json(assessment: Assessment, texts: Mapping[str, str]) -> dict[str, Any]:
 
     return {
         "risk": assessment.risk,
+        "risk_label": text(f"risk:{assessment.risk}"),
         "status": {"code": assessment.status, "label": text(f"status:{assessment.status}")},
         "flags": list(assessment.flags),
+        "flag_labels": [text(f"flag:{flag}") for flag in assessment.flags],
         "reasons": [
             {
                 "code": r.code,

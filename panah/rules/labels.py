@@ -10,6 +10,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 LABELS: dict[str, Promise] = {
+    "risk:low": _("Low risk"),
+    "risk:medium": _("Medium risk"),
+    "risk:elevated": _("Elevated risk"),
+    "risk:high": _("High risk"),
+    "flag:juvenile": _("Under 18"),
+    "flag:possible_citizen": _("May be a Pakistani citizen"),
+    "flag:unhcr_intervention": _("UNHCR can intervene"),
+    "flag:non_refoulement_concern": _("Non-refoulement concern"),
     "status:por_valid": _("PoR card holder, card valid"),
     "status:por_lapsed": _("PoR card holder, PoR status has ended"),
     "status:umrf_holder": _("UMRF certificate holder (member of a PoR family)"),
