@@ -11,19 +11,40 @@ from panah.places.models import District, Place
 
 DEFAULT_DATA = Path(__file__).resolve().parent / "data" / "balochistan.json"
 
+_SOURCE_MAX = Place._meta.get_field("source").max_length or 250
+
+
+class PlacesDataError(ValueError):
+    """Raised when a places file is malformed; nothing of it is loaded."""
+
 
 @transaction.atomic
-def places_load(path: Path = DEFAULT_DATA) -> tuple[int, int]:
-    """Create or update districts and places from a JSON file; return how many of each."""
-    document = json.loads(path.read_text(encoding="utf-8"))
-    province = document["province"]
+def places_load(path: Path | str = DEFAULT_DATA) -> tuple[int, int]:
+    """Create or update the districts and places of a JSON file; safe to run again.
+
+    Rows are matched on their natural keys (province and name for a district; district, kind
+    and name for a place), so a second run updates Urdu names and sources in place and creates
+    nothing new. Places removed from the file are left alone: cases may point at them.
+    Returns how many districts and places the file holds.
+    """
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        province = document["province"]
+        district_rows = document["districts"]
+        place_rows = document["places"]
+    except (KeyError, TypeError) as exc:
+        raise PlacesDataError(f"{path}: expected province, districts and places") from exc
     districts: dict[str, District] = {}
-    for row in document["districts"]:
+    for row in district_rows:
         district, _created = District.objects.update_or_create(
             province=province, name=row["name"], defaults={"name_ur": row.get("name_ur", "")}
         )
         districts[district.name] = district
-    for row in document["places"]:
+    for row in place_rows:
+        if row.get("kind") not in Place.Kind.values:
+            raise PlacesDataError(f"{path}: unknown kind {row.get('kind')!r} for {row.get('name')}")
+        if row.get("district") not in districts:
+            raise PlacesDataError(f"{path}: {row['name']} names an unknown district")
         Place.objects.update_or_create(
             district=districts[row["district"]],
             kind=row["kind"],
@@ -31,7 +52,7 @@ def places_load(path: Path = DEFAULT_DATA) -> tuple[int, int]:
             defaults={
                 "name_ur": row.get("name_ur", ""),
                 "address": row.get("address", ""),
-                "source": row.get("source", "")[:250],
+                "source": row.get("source", "")[:_SOURCE_MAX],
             },
         )
-    return len(districts), len(document["places"])
+    return len(districts), len(place_rows)

@@ -1,15 +1,24 @@
 """`panah demo`: set up a demo database with fictional data and serve it.
 
-Everything is created through the services, so demo data is encrypted and audited exactly as
-real data would be. The random seed is fixed: every demo database is the same.
+Everything is created through the services, so demo data is encrypted, indexed and audited
+exactly as real data would be. The random seed is fixed, so every demo database holds the same
+people, cases and stories; times are set relative to the moment of loading, so the custody
+clocks and queues look live. While loading, the services' clock (django.utils.timezone.now) is
+moved along each story, so a case opened "two days ago" has a timeline from two days ago; the
+audit log keeps the real time of loading.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -21,237 +30,534 @@ from panah.accounts.selectors import Actor, actor_for
 from panah.accounts.services import organisation_create, staff_create
 from panah.audit.services import Source
 from panah.cases import services as cases
-from panah.cases.models import CaseType, Outcome, Priority, Status
+from panah.cases.models import Case, CaseType, Outcome, Priority, Status
 from panah.core.access import Role
-from panah.demo.names import FAMILY, FATHER, FEMALE_GIVEN, MALE_GIVEN
+from panah.demo import synthetic
 from panah.helpline import services as helpline
+from panah.helpline.models import Contact
 from panah.people import services as people
-from panah.places.models import Place
+from panah.people.models import Consent, Person
+from panah.places.models import District, Place
 from panah.places.services import places_load
 
 DEMO_PASSWORD = "panah-demo-2026"
-SEED = 20231003  # the day the repatriation plan was announced
-PERSONS = 300
+SEED = 20231003  # the day the repatriation plan was announced (facts.md §2.1)
+# Printed on the demo's leaflets and screens as an example only: it is not a real line.
+EXAMPLE_HELPLINE = "0800-00000"
 
 ORGANISATIONS = [
-    ("Quetta Refugee Legal Aid (demo)", Organisation.Kind.LEGAL_AID, "qrla"),
-    ("Bar Council Refugee Panel (demo)", Organisation.Kind.BAR_COUNCIL, "panel"),
-    ("Afghan Community Network Quetta (demo)", Organisation.Kind.COMMUNITY, "network"),
+    ("Quetta Refugee Legal Aid (demo)", Organisation.Kind.LEGAL_AID, "qrla", 300),
+    ("Balochistan Bar Council Refugee Panel (demo)", Organisation.Kind.BAR_COUNCIL, "panel", 40),
+    ("Afghan Community Network Quetta (demo)", Organisation.Kind.COMMUNITY, "network", 40),
 ]
+# (username suffix, role, first name, last name, interface language): every role in the
+# first organisation; an administrator, an operator and an advocate in the others. Staff work
+# in different languages, so the demo shows all four (and right to left).
 STAFF = [
-    ("admin", Role.ORG_ADMIN, "Sana", "Baloch"),
-    ("coordinator", Role.COORDINATOR, "Farid", "Kakar"),
-    ("casemanager", Role.CASE_MANAGER, "Ayesha", "Raza"),
-    ("operator", Role.OPERATOR, "Bilal", "Ahmed"),
-    ("operator2", Role.OPERATOR, "Hina", "Tareen"),
-    ("advocate", Role.ADVOCATE, "Kamran", "Mengal"),
-    ("advocate2", Role.ADVOCATE, "Nadia", "Jamali"),
-    ("advocate3", Role.ADVOCATE, "Yousaf", "Achakzai"),
-    ("analyst", Role.ANALYST, "Omar", "Shah"),
+    ("admin", Role.ORG_ADMIN, "Sana", "Baloch", "en"),
+    ("coordinator", Role.COORDINATOR, "Farid", "Kakar", "ur"),
+    ("casemanager", Role.CASE_MANAGER, "Ayesha", "Raza", "en"),
+    ("operator", Role.OPERATOR, "Bilal", "Ahmed", "en"),
+    ("operator2", Role.OPERATOR, "Hina", "Tareen", "ur"),
+    ("advocate", Role.ADVOCATE, "Kamran", "Mengal", "ps"),
+    ("advocate2", Role.ADVOCATE, "Nadia", "Jamali", "fa"),
+    ("advocate3", Role.ADVOCATE, "Yousaf", "Achakzai", "en"),
+    ("analyst", Role.ANALYST, "Omar", "Shah", "en"),
 ]
+SMALL_ORG_STAFF = {"admin", "operator", "advocate"}
 
 
-# Pakistani mobile prefixes in use (Jazz, Zong, Ufone, Telenor) and Afghan ones (Roshan, AWCC).
-PK_PREFIXES = ["0300", "0301", "0303", "0306", "0312", "0313", "0315", "0321", "0331", "0333"]
-PK_PREFIXES += ["0334", "0336", "0341", "0342", "0345", "0346"]
-AF_PREFIXES = ["+9370", "+9372", "+9378", "+9379"]
+class _Clock:
+    """The time the services see while a demo story is written."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now()
+
+    def __call__(self) -> datetime.datetime:
+        return self.now
 
 
-def _phone(rng: random.Random) -> str:
-    if rng.random() < 0.15:
-        return f"{rng.choice(AF_PREFIXES)}{rng.randint(1000000, 9999999)}"
-    return f"{rng.choice(PK_PREFIXES)}{rng.randint(1000000, 9999999)}"
+@contextmanager
+def _story_clock() -> Iterator[_Clock]:
+    clock = _Clock()
+    with mock.patch("django.utils.timezone.now", clock):
+        yield clock
 
 
-# Staff work in different languages, so the demo shows all four (and right-to-left).
-LANGUAGE_OF = {"operator2": "ur", "advocate": "ps", "advocate2": "fa", "coordinator": "ur"}
+@dataclass
+class _Org:
+    organisation: Organisation
+    staff: dict[str, User]
+
+    @property
+    def operators(self) -> list[Actor]:
+        return [actor_for(u) for k, u in self.staff.items() if k.startswith("operator")]
+
+    @property
+    def advocates(self) -> list[User]:
+        return [u for k, u in self.staff.items() if k.startswith("advocate")]
+
+    @property
+    def managers(self) -> list[Actor]:
+        keys: list[str] = [k for k in ("casemanager", "coordinator") if k in self.staff]
+        keys = keys or ["admin"]
+        return [actor_for(self.staff[k]) for k in keys]
 
 
 class Command(BaseCommand):
     help = "Migrate, load demo data (once) and run the development server."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-serve", action="store_true", help="Load data, do not serve.")
-        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Load the data, print the logins, stop."
+        )
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Where to serve.")
 
     def handle(self, *args: Any, no_serve: bool, addr: str, **options: Any) -> None:
         started = time.monotonic()
         call_command("migrate", interactive=False, verbosity=0)
-        places_load()
+        districts, places = places_load()
+        self.stdout.write(f"Places: {districts} districts, {places} places loaded.")
         if Organisation.objects.filter(name=ORGANISATIONS[0][0]).exists():
-            self.stdout.write("Demo data already loaded.")
+            self.stdout.write("Demo data already loaded: nothing to add.")
         else:
-            self._load()
-            self.stdout.write(f"Demo data loaded in {time.monotonic() - started:.1f} s.")
+            counts = self._load()
+            self.stdout.write(
+                f"Demo data loaded in {time.monotonic() - started:.1f} s: "
+                + ", ".join(f"{n} {what}" for what, n in counts.items())
+                + "."
+            )
         self._print_logins(addr)
         if not no_serve:
+            # No autoreloader: it would start `panah demo` again in a child process.
             call_command("runserver", addr, use_reloader=False)
 
     def _print_logins(self, addr: str) -> None:
-        self.stdout.write("")
-        self.stdout.write(f"Panah demo: http://{addr}/   password for every login: {DEMO_PASSWORD}")
-        self.stdout.write(f"{'username':<22} {'role':<14} organisation")
-        for name, _kind, prefix in ORGANISATIONS:
-            for suffix, role, _first, _last in STAFF:
-                if prefix != "qrla" and suffix not in {"admin", "operator", "advocate"}:
+        w = self.stdout.write
+        w("")
+        w(f"Panah demo: http://{addr}/")
+        w(f"Password for every login below: {DEMO_PASSWORD}")
+        w("")
+        w(f"{'username':<20} {'role':<28} organisation")
+        w(f"{'-' * 20} {'-' * 28} {'-' * 44}")
+        roles = dict(Role.choices)
+        for name, _kind, prefix, _count in ORGANISATIONS:
+            for suffix, role, *_rest in STAFF:
+                if prefix != "qrla" and suffix not in SMALL_ORG_STAFF:
                     continue
-                self.stdout.write(f"{prefix + '.' + suffix:<22} {role:<14} {name}")
-        self.stdout.write("Example helpline number on printed material: 0800-00000 (not real).")
-        self.stdout.write("")
+                w(f"{prefix + '.' + suffix:<20} {str(roles[role]):<28} {name}")
+        w("")
+        w(f"Example helpline number (fictional, for illustration only): {EXAMPLE_HELPLINE}")
+        w("All people, phone numbers, documents and cases are made up.")
+        w("")
 
     @transaction.atomic
-    def _load(self) -> None:
+    def _load(self) -> dict[str, int]:
         rng = random.Random(SEED)
-        stations = list(Place.objects.filter(kind=Place.Kind.POLICE_STATION))
-        for index, (name, kind, prefix) in enumerate(ORGANISATIONS):
-            organisation = organisation_create(name=name, kind=kind)
-            staff: dict[str, User] = {}
-            for suffix, role, first, last in STAFF:
-                if index and suffix not in {"admin", "operator", "advocate"}:
-                    continue
-                staff[suffix] = staff_create(
-                    organisation=organisation,
-                    username=f"{prefix}.{suffix}",
-                    password=DEMO_PASSWORD,
-                    role=role,
-                    first_name=first,
-                    last_name=last,
-                    email=f"{prefix}.{suffix}@demo.invalid",
-                    language=LANGUAGE_OF.get(suffix, "en"),
+        quetta = District.objects.get(name="Quetta")
+        places: dict[str, list[Any]] = {
+            "station": list(
+                Place.objects.filter(kind=Place.Kind.POLICE_STATION, district=quetta).exclude(
+                    name__startswith="Women"
                 )
-            count = PERSONS if index == 0 else PERSONS // 10
-            self._people_and_cases(rng, actor_for(staff["operator"]), staff, stations, count)
-
-    def _people_and_cases(
-        self,
-        rng: random.Random,
-        operator: Actor,
-        staff: dict[str, User],
-        stations: list[Place],
-        count: int,
-    ) -> None:
-        manager = actor_for(staff.get("casemanager", staff["admin"]))
-        advocates = [u for key, u in staff.items() if key.startswith("advocate")]
-        now = timezone.now()
-        for _ in range(count):
-            female = rng.random() < 0.3
-            given = rng.choice(FEMALE_GIVEN if female else MALE_GIVEN)
-            family = rng.choice(FAMILY)
-            father = rng.choice(FATHER)
-            year = rng.randint(1960, 2012)
-            phone = _phone(rng)
-            person = people.person_create(
-                operator,
-                data=people.PersonData(
-                    given_name=given[0],
-                    family_name=family[0],
-                    father_name=father[0],
-                    given_name_native=given[1],
-                    family_name_native=family[1],
-                    father_name_native=father[1],
-                    sex="f" if female else "m",
-                    birth_year=year,
-                    languages=[rng.choice(["ps", "ps", "fa", "ur"])],
-                ),
-                phones=[phone],
-                source=Source.CLI,
-            )
-            self._documents(rng, operator, person)
-            if rng.random() < 0.7:
-                self._case(rng, operator, manager, advocates, person, stations, now)
-
-    def _documents(self, rng: random.Random, actor: Actor, person: Any) -> None:
-        # Shares loosely follow facts.md §2.2: most arrested people hold an ACC or nothing.
-        kind = rng.choices(["por", "acc", "tazkira", "none"], weights=[3, 3, 2, 2])[0]
-        if kind == "por":
-            people.document_add(
-                actor,
-                person,
-                doc_type=kind,
-                number=f"PoR-{rng.randint(10**8, 10**9 - 1)}",
-                issued_on=datetime.date(2021, rng.randint(1, 12), rng.randint(1, 28)),
-                expires_on=datetime.date(2025, 6, 30),
-                source=Source.CLI,
-            )
-        elif kind == "acc":
-            people.document_add(
-                actor,
-                person,
-                doc_type=kind,
-                number=f"ACC-{rng.randint(10**7, 10**8 - 1)}",
-                issued_on=datetime.date(2017, rng.randint(8, 12), rng.randint(1, 28)),
-                source=Source.CLI,
-            )
-        elif kind == "tazkira":
-            people.document_add(
-                actor,
-                person,
-                doc_type=kind,
-                number="-".join(str(rng.randint(1000, 9999)) for _ in range(3)),
-                source=Source.CLI,
-            )
-        else:
-            people.document_add(actor, person, doc_type="none", source=Source.CLI)
-
-    def _case(
-        self,
-        rng: random.Random,
-        operator: Actor,
-        manager: Actor,
-        advocates: list[User],
-        person: Any,
-        stations: list[Place],
-        now: datetime.datetime,
-    ) -> None:
-        arrest = rng.random() < 0.7
-        place = rng.choice(stations) if arrest and stations else None
-        # Most arrests in the queue are recent (the first day is what the clock is about).
-        minutes_ago = rng.randint(20, 60 * 30) if rng.random() < 0.7 else rng.randint(1, 20) * 1440
-        arrested_at = now - datetime.timedelta(minutes=minutes_ago) if arrest else None
-        case = cases.case_open(
-            operator,
-            person=person,
-            case_type=CaseType.ARREST
-            if arrest
-            else rng.choice(
-                [CaseType.DOCUMENTATION, CaseType.HARASSMENT, CaseType.EVICTION, CaseType.REMOVAL]
             ),
-            priority=Priority.URGENT if arrest else rng.choice([Priority.HIGH, Priority.NORMAL]),
-            place=place,
-            arrested_at=arrested_at,
-            arresting_force="police" if arrest else "",
-            fir_number=f"{rng.randint(1, 400)}/{now.year}" if arrest and rng.random() < 0.4 else "",
-            summary="Demo case: fictional summary.",
+            "women_station": list(Place.objects.filter(name__startswith="Women Police Station")),
+            "fia": list(Place.objects.filter(kind=Place.Kind.FIA)),
+            "holding": list(
+                Place.objects.filter(kind=Place.Kind.HOLDING_CENTRE).exclude(name__contains="UNHCR")
+            ),
+            "levies_districts": list(
+                District.objects.filter(name__in=["Pishin", "Killa Abdullah", "Chagai", "Nushki"])
+            ),
+            # Where people live: mostly Quetta, then the districts near the Chaman border.
+            "residence": [quetta] * 6
+            + list(District.objects.filter(name__in=["Pishin", "Killa Abdullah", "Chaman"])),
+        }
+        with _story_clock() as clock:
+            for name, kind, prefix, count in ORGANISATIONS:
+                org = self._organisation(name, kind, prefix)
+                story = _Stories(rng, clock, org, places)
+                for _ in range(count):
+                    story.person_with_story()
+                story.households(count // 12)
+                story.information_contacts(count // 5)
+        return {
+            "organisations": Organisation.objects.count(),
+            "staff": User.objects.count(),
+            "people": Person.objects.count(),
+            "cases": Case.objects.count(),
+            "contacts": Contact.objects.count(),
+        }
+
+    def _organisation(self, name: str, kind: str, prefix: str) -> _Org:
+        organisation = organisation_create(name=name, kind=kind)
+        staff: dict[str, User] = {}
+        for suffix, role, first, last, language in STAFF:
+            if prefix != "qrla" and suffix not in SMALL_ORG_STAFF:
+                continue
+            staff[suffix] = staff_create(
+                organisation=organisation,
+                username=f"{prefix}.{suffix}",
+                password=DEMO_PASSWORD,
+                role=role,
+                first_name=first,
+                last_name=last,
+                email=f"{prefix}.{suffix}@demo.invalid",
+                language=language,
+            )
+        return _Org(organisation, staff)
+
+
+# --- The stories ------------------------------------------------------------------------------
+
+ARREST_SUMMARIES = [
+    "Picked up at a checkpoint during a verification drive; family says he works as a "
+    "daily-wage labourer. Held under the Foreigners Act according to the caller.",
+    "Arrested at home in a night search operation; the landlord had not registered the family "
+    "as tenants.",
+    "Stopped on the way to the vegetable market; his card was taken by the officers.",
+    "Detained with two cousins at a bus stop; the family does not know where he was taken.",
+    "Arrested at his shop; the caller says the officers asked for money to release him.",
+    "Taken from a construction site with other workers; his brother called from the site.",
+]
+ARREST_SUMMARIES_FIA = [
+    "Held by the FIA near the border crossing while travelling with family members.",
+    "Detained by the FIA at the bus terminal; accused of travelling on forged papers.",
+]
+OTHER_SUMMARIES = {
+    CaseType.REMOVAL: [
+        "Family received a verbal order to leave the district within a week.",
+        "Told to report to the holding centre with the whole family for return.",
+    ],
+    CaseType.DOCUMENTATION: [
+        "Lost PoR card; needs an affidavit and a police report for a duplicate.",
+        "Wants the newborn registered on the family's documents.",
+        "Asks whether the ACC still protects him and what to carry when travelling.",
+    ],
+    CaseType.HARASSMENT: [
+        "Repeated demands for money by men in plain clothes at the market.",
+        "Shopkeeper threatened with eviction of his stall unless he pays.",
+    ],
+    CaseType.EVICTION: [
+        "Landlord gave the family three days to leave after a police visit.",
+        "Refugee village residents told to vacate their houses.",
+    ],
+    CaseType.FAMILY_CIVIL: [
+        "Afghan wife of a Pakistani citizen; her identity card was blocked.",
+        "Dispute over the unpaid wages of a deceased relative.",
+    ],
+}
+PROGRESS_NOTES = [
+    "Advocate reached the police station; the SHO confirmed the detention.",
+    "Called the family back: they will bring a copy of his card to the office.",
+    "FIR copy obtained from the station.",
+    "Bail application filed before the judicial magistrate.",
+    "Met the client in the lock-up; he has not been told the grounds of arrest.",
+    "Asked the station to record the time of arrest in the daily diary.",
+    "ایڈووکیٹ تھانے پہنچ گئے، ایس ایچ او نے گرفتاری کی تصدیق کر دی۔",
+    "خاندان سے رابطہ ہو گیا، وہ کل دفتر آئیں گے۔",
+]
+OTHER_NOTES = [
+    "Appointment booked at the office for Thursday.",
+    "Referred the family to the legal aid centre for card verification.",
+    "Landlord agreed to wait until the end of the month.",
+    "Documents checked; the copy of the card is readable.",
+]
+OUTCOMES = {
+    CaseType.ARREST: [Outcome.RELEASED, Outcome.BAIL, Outcome.CHARGED, Outcome.DEPORTED],
+    CaseType.REMOVAL: [Outcome.RETURNED_VOLUNTARILY, Outcome.DEPORTED, Outcome.RESOLVED],
+    CaseType.DOCUMENTATION: [Outcome.DOCUMENTS_OBTAINED, Outcome.REFERRED],
+    CaseType.HARASSMENT: [Outcome.RESOLVED, Outcome.REFERRED, Outcome.NO_CONTACT],
+    CaseType.EVICTION: [Outcome.RESOLVED, Outcome.NO_CONTACT, Outcome.RETURNED_VOLUNTARILY],
+    CaseType.FAMILY_CIVIL: [Outcome.REFERRED, Outcome.RESOLVED, Outcome.WITHDRAWN],
+}
+INFORMATION_CALLS = [
+    "Asked whether PoR holders may still stay after 30 June 2025.",
+    "Asked where the holding centre in Quetta is and whether families can visit.",
+    "Asked how to register a newborn.",
+    "Asked about the cash grant for voluntary return.",
+    "Wanted to know which documents to carry when travelling to Chaman.",
+    "Wrong number.",
+]
+MINUTE = datetime.timedelta(minutes=1)
+HOUR = datetime.timedelta(hours=1)
+DAY = datetime.timedelta(days=1)
+
+
+class _Stories:
+    """Writes one organisation's people, cases and contacts through the services."""
+
+    def __init__(
+        self, rng: random.Random, clock: _Clock, org: _Org, places: dict[str, list[Any]]
+    ) -> None:
+        self.rng = rng
+        self.clock = clock
+        self.org = org
+        self.places = places
+        self.real_now = timezone.localtime(clock.now)
+        self.people: list[tuple[Person, synthetic.SyntheticPerson]] = []
+
+    def _at(self, moment: datetime.datetime) -> bool:
+        """Move the services' clock to a moment; False if it is not yet in the past."""
+        if moment >= self.real_now - MINUTE:
+            return False
+        self.clock.now = moment
+        return True
+
+    # People -----------------------------------------------------------------------------------
+
+    def _person(self, operator: Actor, data: synthetic.SyntheticPerson, channel: str) -> Person:
+        person = people.person_create(
+            operator,
+            data=people.PersonData(
+                given_name=data.given[0],
+                family_name=data.family[0],
+                father_name=data.father[0],
+                given_name_native=data.given[1],
+                family_name_native=data.family[1],
+                father_name_native=data.father[1],
+                sex=data.sex,
+                birth_year=data.birth_year,
+                languages=data.languages,
+                district_id=self.rng.choice(self.places["residence"]).pk,
+            ),
+            phones=data.phones,
             source=Source.CLI,
         )
+        for document in data.documents:
+            people.document_add(
+                operator,
+                person,
+                doc_type=document.doc_type,
+                number=document.number,
+                issued_on=document.issued_on,
+                expires_on=document.expires_on,
+                source=Source.CLI,
+            )
+        if self.rng.random() < 0.9:
+            people.consent_record(
+                operator,
+                person,
+                purpose=Consent.Purpose.LEGAL_ASSISTANCE,
+                given_by=self.rng.choices(
+                    [Consent.GivenBy.SELF, Consent.GivenBy.RELATIVE], weights=[2, 3]
+                )[0],
+                channel=Consent.Channel.IN_PERSON if channel == "walk_in" else Consent.Channel.CALL,
+                source=Source.CLI,
+            )
+            if self.rng.random() < 0.4:
+                people.consent_record(
+                    operator,
+                    person,
+                    purpose=Consent.Purpose.CONTACT,
+                    given_by=Consent.GivenBy.SELF,
+                    channel=Consent.Channel.CALL,
+                    source=Source.CLI,
+                )
+        return person
+
+    def person_with_story(self) -> None:
+        rng = self.rng
+        with_case = rng.random() < 0.8
+        arrest = with_case and rng.random() < 0.7
+        # Most people arrested are men; a woman is taken to the women police station.
+        data = synthetic.person(rng, sex=("f" if rng.random() < 0.08 else "m") if arrest else None)
+        operator = rng.choice(self.org.operators)
+        # Most arrests reach the helpline within hours; a third of the queue is from today.
+        if arrest:
+            recent = rng.random() < 0.35
+            arrested_at = self.real_now - (
+                rng.randint(40, 26 * 60) * MINUTE if recent else rng.randint(2, 90) * DAY
+            )
+            arrested_at = arrested_at.replace(second=0, microsecond=0)
+            start = arrested_at + rng.randint(15, 180) * MINUTE
+        else:
+            arrested_at = None
+            start = self.real_now - rng.randint(60, 120 * 24 * 60) * MINUTE
+        if not self._at(start):
+            self._at(self.real_now - 2 * MINUTE)
+        channel = rng.choices(["call", "whatsapp", "sms", "walk_in"], weights=[6, 3, 1, 2])[0]
+        person = self._person(operator, data, channel)
+        self.people.append((person, data))
+        if not with_case:
+            self._contact(operator, person, None, channel, rng.choice(INFORMATION_CALLS))
+            return
+        case = self._open_case(operator, person, data, arrested_at)
+        self._contact(operator, person, case, channel, case.summary)
+        self._follow(case, arrested_at)
+
+    def _arrest_place(self) -> tuple[Place | None, District | None, str]:
+        roll = self.rng.random()
+        if roll < 0.75 and self.places["station"]:
+            return self.rng.choice(self.places["station"]), None, "police"
+        if roll < 0.85 and self.places["fia"]:
+            return self.rng.choice(self.places["fia"]), None, "fia"
+        if roll < 0.93 and self.places["holding"]:
+            return self.rng.choice(self.places["holding"]), None, "police"
+        districts = self.places["levies_districts"]
+        return None, (self.rng.choice(districts) if districts else None), "levies"
+
+    def _open_case(
+        self,
+        operator: Actor,
+        person: Person,
+        data: synthetic.SyntheticPerson,
+        arrested_at: datetime.datetime | None,
+    ) -> Case:
+        rng = self.rng
+        if arrested_at is not None:
+            place, district, force = self._arrest_place()
+            if data.sex == "f" and self.places["women_station"]:
+                place, district, force = self.places["women_station"][0], None, "police"
+            summaries = ARREST_SUMMARIES_FIA if force == "fia" else ARREST_SUMMARIES
+            fir = f"{rng.randint(12, 480)}/{arrested_at.year}" if rng.random() < 0.45 else ""
+            return cases.case_open(
+                operator,
+                person=person,
+                case_type=CaseType.ARREST,
+                priority=Priority.URGENT,
+                place=place,
+                district=district,
+                arrested_at=arrested_at,
+                arresting_force=force,
+                fir_number=fir,
+                summary=rng.choice(summaries),
+                source=Source.CLI,
+            )
+        case_type = rng.choice(list(OTHER_SUMMARIES))
+        return cases.case_open(
+            operator,
+            person=person,
+            case_type=case_type,
+            priority=rng.choices([Priority.HIGH, Priority.NORMAL, Priority.LOW], weights=[2, 5, 1])[
+                0
+            ],
+            district=person.district,
+            summary=rng.choice(OTHER_SUMMARIES[case_type]),
+            source=Source.CLI,
+        )
+
+    def _contact(
+        self, operator: Actor, person: Person, case: Case | None, channel: str, summary: str
+    ) -> None:
+        rng = self.rng
+        relation = rng.choices(
+            ["self", "sibling", "parent", "spouse", "child", "neighbour", "elder"],
+            weights=[3, 4, 2, 3, 1, 1, 1],
+        )[0]
+        if case is not None and case.case_type == CaseType.ARREST:
+            relation = relation if relation != "self" else "sibling"  # the arrested cannot call
+        caller_phone = synthetic.phone_number(rng) if relation != "self" else ""
         helpline.contact_log(
             operator,
-            channel=rng.choice(["call", "call", "sms", "whatsapp", "walk_in"]),
-            language=rng.choice(["ps", "fa", "ur"]),
-            caller_relation=rng.choice(["sibling", "parent", "spouse", "self", "neighbour"]),
+            channel=channel,
+            language=rng.choice(["ps", "ps", "fa", "ur"]),
+            caller_relation=relation,
+            caller_phone=caller_phone,
+            caller=person if relation == "self" else None,
             person=person,
             case=case,
-            summary="Demo contact.",
-            started_at=(arrested_at or now) + datetime.timedelta(minutes=rng.randint(5, 90)),
-            duration_seconds=rng.randint(60, 900),
+            summary=summary,
+            started_at=self.clock.now - rng.randint(2, 12) * MINUTE,
+            duration_seconds=None if channel in {"sms", "whatsapp"} else rng.randint(90, 1200),
             source=Source.CLI,
         )
-        roll = rng.random()
-        if roll < 0.25 or not advocates:
-            return  # stays new, unassigned
-        case = cases.case_assign(manager, case, advocate=rng.choice(advocates), source=Source.CLI)
-        if roll < 0.5:
+
+    def _follow(self, case: Case, arrested_at: datetime.datetime | None) -> None:
+        """Carry a new case as far along its story as the time since it was opened allows."""
+        rng = self.rng
+        org = self.org
+        goal = rng.choices(
+            [Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.CLOSED], weights=[2, 2, 3, 4]
+        )[0]
+        if goal == Status.NEW or not org.advocates:
             return
-        case = cases.case_transition(manager, case, to_status=Status.IN_PROGRESS, source=Source.CLI)
-        cases.case_note_add(manager, case, text="Advocate reached the station.", source=Source.CLI)
-        if roll < 0.8:
+        manager = rng.choice(org.managers)
+        advocate = rng.choice(org.advocates)
+        if not self._at(self.clock.now + rng.randint(10, 90) * MINUTE):
+            return
+        case = cases.case_assign(
+            manager,
+            case,
+            advocate=advocate,
+            case_manager=manager.user if manager.role != Role.ORG_ADMIN else None,
+            source=Source.CLI,
+        )
+        if goal == Status.ASSIGNED or not self._at(self.clock.now + rng.randint(20, 120) * MINUTE):
+            return
+        counsel = actor_for(advocate)
+        case = cases.case_transition(counsel, case, to_status=Status.IN_PROGRESS, source=Source.CLI)
+        notes = PROGRESS_NOTES if arrested_at is not None else OTHER_NOTES
+        for note in rng.sample(notes, k=rng.randint(1, 3)):
+            if not self._at(self.clock.now + rng.randint(30, 300) * MINUTE):
+                return
+            cases.case_note_add(counsel, case, text=note, source=Source.CLI)
+        if arrested_at is not None and rng.random() < 0.6:
+            produced = arrested_at + rng.randint(10 * 60, 30 * 60) * MINUTE
+            if self._at(max(produced, self.clock.now) + 5 * MINUTE):
+                case = cases.case_production_record(
+                    counsel, case, produced_at=min(produced, self.clock.now), source=Source.CLI
+                )
+                if rng.random() < 0.5:
+                    cases.deadline_add(
+                        manager,
+                        case,
+                        title="Bail hearing before the Sessions Court",
+                        due_at=self.clock.now + rng.randint(2, 10) * DAY,
+                        source=Source.CLI,
+                    )
+        if rng.random() < 0.5 and self._at(self.clock.now + rng.randint(1, 48) * HOUR):
+            self._contact(
+                rng.choice(org.operators),
+                case.person,
+                case,
+                "call",
+                "Follow-up call to the family with news of the case.",
+            )
+        if goal != Status.CLOSED or not self._at(self.clock.now + rng.randint(1, 20) * DAY):
             return
         cases.case_transition(
             manager,
             case,
             to_status=Status.CLOSED,
-            outcome=rng.choice(
-                [Outcome.RELEASED, Outcome.BAIL, Outcome.DEPORTED, Outcome.RESOLVED]
-            ),
+            outcome=rng.choice(OUTCOMES[CaseType(case.case_type)]),
+            note="Closed after the last call with the family.",
             source=Source.CLI,
         )
+
+    # Other records ---------------------------------------------------------------------------
+
+    def households(self, count: int) -> None:
+        """Give some people a spouse or child on record, grouped as a household."""
+        rng = self.rng
+        for person, data in rng.sample(self.people, k=min(count, len(self.people))):
+            operator = rng.choice(self.org.operators)
+            relative = dataclasses.replace(
+                synthetic.person(
+                    rng, phones=0, group=data.group, sex="f" if data.sex == "m" else "m"
+                ),
+                family=data.family,
+                birth_year=min(2010, data.birth_year + rng.randint(-4, 25)),
+                languages=data.languages,
+            )
+            self._at(self.real_now - rng.randint(1, 30) * DAY)
+            member = self._person(operator, relative, "walk_in")
+            people.household_create(operator, members=[person, member], source=Source.CLI)
+
+    def information_contacts(self, count: int) -> None:
+        """Calls that asked a question and led to no case, some from unknown callers."""
+        rng = self.rng
+        for _ in range(count):
+            operator = rng.choice(self.org.operators)
+            self._at(self.real_now - rng.randint(10, 60 * 24 * 30) * MINUTE)
+            helpline.contact_log(
+                operator,
+                channel=rng.choice(["call", "call", "whatsapp", "sms"]),
+                language=rng.choice(["ps", "fa", "ur"]),
+                caller_relation=rng.choice(["self", "relative", "neighbour", "organisation"]),
+                caller_phone=synthetic.phone_number(rng),
+                summary=rng.choice(INFORMATION_CALLS),
+                started_at=self.clock.now,
+                duration_seconds=rng.randint(60, 600),
+                source=Source.CLI,
+            )
