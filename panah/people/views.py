@@ -54,7 +54,11 @@ def person_search(request: HttpRequest) -> HttpResponse:
 def person_pick(request: HttpRequest, person_id: str) -> HttpResponse:
     """Return the console's "selected person" fragment for one person (audited read)."""
     person = person_get_for(request.user, person_id)
-    return render(request, "people/person_search.html#picked", {"selected": person})
+    return render(
+        request,
+        "people/person_search.html#picked",
+        {"selected": person, "assessment": person_assess(person)},
+    )
 
 
 @login_required

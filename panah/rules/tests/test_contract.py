@@ -153,3 +153,20 @@ def test_http_endpoint_has_the_same_contract(client, personas):
         ).status_code
         == 401
     )
+
+
+def test_picking_a_person_in_the_console_shows_their_status(client, personas, actor_of):
+    import datetime
+
+    from django.urls import reverse
+
+    from panah.people.services import PersonData, document_add, person_create
+
+    actor = actor_of(personas["a"]["operator"])
+    person = person_create(actor, data=PersonData(given_name="Najibullah"))
+    document_add(actor, person, doc_type="acc", issued_on=datetime.date(2017, 9, 1))
+    client.force_login(personas["a"]["operator"])
+    html = client.get(reverse("people:person_pick", args=[person.pk])).content.decode()
+    assert 'class="assessment risk-' in html and "Afghan Citizen Card holder" in html
+    page = client.get(reverse("people:person_detail", args=[person.pk])).content.decode()
+    assert "Afghan Citizen Card holder" in page
