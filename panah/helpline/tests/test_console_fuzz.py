@@ -53,7 +53,9 @@ VALUES = st.one_of(
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=len(FIELDS)))
 def test_console_never_crashes_and_refusals_write_nothing(client, personas, data):
     client.force_login(personas["a"]["operator"])
