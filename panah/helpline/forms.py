@@ -87,6 +87,11 @@ class IntakeForm(forms.Form):
     person_language = forms.ChoiceField(
         label=_("Person's language"), choices=[("", "—"), *PersonLanguage.choices], required=False
     )
+    born_in_pakistan = forms.BooleanField(label=_("Born in Pakistan"), required=False)
+    pakistani_parent = forms.BooleanField(label=_("Has a Pakistani parent"), required=False)
+    asylum_claim_pending = forms.BooleanField(
+        label=_("Asylum claim pending with UNHCR"), required=False
+    )
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )

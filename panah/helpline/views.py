@@ -50,6 +50,9 @@ def _intake_data(form: IntakeForm, person: object) -> IntakeData:
             birth_date=birth_date,
             languages=[d["person_language"]] if d["person_language"] else [],
             district_id=d["district"].pk if d["district"] else None,
+            born_in_pakistan=d["born_in_pakistan"],
+            pakistani_parent=d["pakistani_parent"],
+            asylum_claim_pending=d["asylum_claim_pending"],
         )
     caller_data = None
     if d["caller_relation"] != "self" and d["caller_given_name"].strip():

@@ -71,6 +71,11 @@ class Person(PublicIdModel):
         verbose_name=_("district"),
     )
     notes = EncryptedTextField(_("notes"), blank=True)
+    # Facts the legal status engine uses (panah/rules): they can make a person a possible
+    # Pakistani citizen or someone UNHCR can intervene for.
+    born_in_pakistan = models.BooleanField(_("born in Pakistan"), default=False)
+    pakistani_parent = models.BooleanField(_("has a Pakistani parent"), default=False)
+    asylum_claim_pending = models.BooleanField(_("asylum claim pending with UNHCR"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

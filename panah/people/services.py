@@ -73,6 +73,9 @@ class PersonData:
     languages: Sequence[str] = ()
     district_id: int | None = None
     notes: str = ""
+    born_in_pakistan: bool = False
+    pakistani_parent: bool = False
+    asylum_claim_pending: bool = False
 
 
 _PERSON_FIELDS = tuple(PersonData.__dataclass_fields__)

@@ -20,12 +20,7 @@ def current_policy() -> Policy:
 
 
 def facts_from_person(person: Person) -> engine.PersonFacts:
-    """Return the engine's facts for a person (documents and birth as recorded).
-
-    Birth in Pakistan, a Pakistani parent and a pending asylum claim are not yet recorded on
-    the person; a Pakistani birth certificate or UNHCR papers among the documents still raise
-    the matching flags.
-    """
+    """Return the engine's facts for a person, as recorded (documents, birth, family facts)."""
     documents = tuple(
         engine.Document(
             type=doc.doc_type,
@@ -40,6 +35,9 @@ def facts_from_person(person: Person) -> engine.PersonFacts:
         documents=documents,
         birth_date=person.birth_date,
         birth_year=person.birth_year,
+        born_in_pakistan=person.born_in_pakistan,
+        pakistani_parent=person.pakistani_parent,
+        asylum_claim_pending=person.asylum_claim_pending,
     )
 
 

@@ -170,3 +170,31 @@ def test_picking_a_person_in_the_console_shows_their_status(client, personas, ac
     assert 'class="assessment risk-' in html and "Afghan Citizen Card holder" in html
     page = client.get(reverse("people:person_detail", args=[person.pk])).content.decode()
     assert "Afghan Citizen Card holder" in page
+
+
+def test_family_facts_entered_in_the_console_reach_the_assessment(client, personas):
+    from django.urls import reverse
+
+    from panah.people.models import Person
+
+    client.force_login(personas["a"]["operator"])
+    response = client.post(
+        reverse("helpline:console"),
+        {
+            "channel": "call",
+            "direction": "in",
+            "language": "en",
+            "caller_relation": "self",
+            "given_name": "Fazal",
+            "sex": "m",
+            "born_in_pakistan": "on",
+            "asylum_claim_pending": "on",
+            "priority": "3",
+            "case_type": "documentation",
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert person.born_in_pakistan and person.asylum_claim_pending and not person.pakistani_parent
+    page = client.get(reverse("people:person_detail", args=[person.pk])).content.decode()
+    assert "May be a Pakistani citizen" in page and "UNHCR can intervene" in page
