@@ -470,6 +470,7 @@ def as_json(assessment: Assessment, texts: Mapping[str, str]) -> dict[str, Any]:
                 "text": text(f"reason:{r.code}", r.data),
                 "sources": list(r.sources),
                 "confidence": r.confidence,
+                "confidence_label": text(f"confidence:{r.confidence}"),
             }
             for r in assessment.reasons
         ],
