@@ -209,13 +209,15 @@ def _index_key(index_name: str, ring: KeyRing) -> bytes:
     ).derive(ring.index_root)
 
 
-_index_keys: dict[tuple[int, str], bytes] = {}
+# Keyed by the root key itself, not by id(ring): CPython reuses the address of a discarded
+# ring, and a new ring at that address would otherwise get the old ring's index keys.
+_index_keys: dict[tuple[bytes, str], bytes] = {}
 
 
 def blind_index(index_name: str, normalised_value: str, *, keyring: KeyRing | None = None) -> str:
     """Return the keyed digest of an already-normalised value for the named index."""
     ring = keyring or get_keyring()
-    cache_key = (id(ring), index_name)
+    cache_key = (ring.index_root, index_name)
     key = _index_keys.get(cache_key)
     if key is None:
         key = _index_keys[cache_key] = _index_key(index_name, ring)
