@@ -66,3 +66,35 @@ def actor_of() -> Any:
 @pytest.fixture
 def brewery(db: Any) -> Any:
     return PlaceFactory()
+
+
+@pytest.fixture(scope="session", name="django_db_modify_db_settings")
+def _sqlite_test_database_on_disk(
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Keep the SQLite test database in a file, so tests can read its raw bytes (DP-1).
+
+    (Named with a leading underscore so `from panah.conftest import *` in tests/ skips it.)
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.fixture
+def key_file(settings: Any, tmp_path: Any) -> Any:
+    """Give the test a key file of its own (one fresh key), loaded instead of the suite's."""
+    from panah.core import crypto
+
+    path = tmp_path / "keys.json"
+    crypto.write_key_document(path, crypto.new_key_document())
+    settings.PANAH_KEYS = ""
+    settings.PANAH_KEY_FILE = path
+    settings.PANAH_GENERATE_DEV_KEYS = False
+    crypto.reset_keyring()
+    yield path
+    crypto.reset_keyring()

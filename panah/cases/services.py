@@ -14,7 +14,7 @@ from panah.accounts.models import Membership, User
 from panah.accounts.selectors import Actor
 from panah.audit.services import Action, audit_record_write
 from panah.core.access import Capability, Role
-from panah.core.errors import DomainError
+from panah.core.errors import DomainError, NotFound
 from panah.people.models import Person
 from panah.places.models import District, Place
 
@@ -116,6 +116,13 @@ def _custody_warning_schedule(case: Case) -> None:
     case_custody_warning.using(run_after=max(run_after, timezone.now())).enqueue(str(case.pk))
 
 
+def _require_own(actor: Actor, case: Case) -> None:
+    # Views pass cases fetched through scoped selectors; checking again here keeps any other
+    # caller (a command, a task, a future view) from writing into another organisation's case.
+    if case.organisation_id != actor.organisation_id:
+        raise NotFound
+
+
 def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
@@ -141,6 +148,7 @@ def case_assign(
 ) -> Case:
     """Assign an advocate and/or a case manager; a new case becomes `assigned`."""
     actor.require(Capability.CASE_ASSIGN)
+    _require_own(actor, case)
     if advocate is None and case_manager is None:
         raise DomainError(_("Choose an advocate or a case manager."))
     _staff_member(actor, advocate, {Role.ADVOCATE})
@@ -184,6 +192,7 @@ def case_transition(
 ) -> Case:
     """Move a case along the status workflow; closing needs an outcome, reopening clears it."""
     actor.require(Capability.CASE_TRANSITION)
+    _require_own(actor, case)
     case = _lock(case)
     if to_status not in Status.values or not case.can_transition_to(to_status):
         raise DomainError(
@@ -222,6 +231,7 @@ def case_transition(
 def case_note_add(actor: Actor, case: Case, *, text: str, source: str = "web") -> CaseEvent:
     """Add a note to a case's timeline (encrypted at rest)."""
     actor.require(Capability.CASE_NOTE)
+    _require_own(actor, case)
     text = text.strip()
     if not text:
         raise DomainError({"text": _("Write the note before saving it.")})
@@ -238,6 +248,7 @@ def case_production_record(
 ) -> Case:
     """Record when the arrested person was produced before a magistrate (stops the clock)."""
     actor.require(Capability.CASE_NOTE)
+    _require_own(actor, case)
     case = _lock(case)
     if case.arrested_at is None:
         raise DomainError(_("Record the time of arrest first."))
@@ -258,6 +269,7 @@ def deadline_add(
 ) -> Deadline:
     """Add a deadline (hearing, filing, document expiry) to a case."""
     actor.require(Capability.CASE_NOTE)
+    _require_own(actor, case)
     deadline = Deadline(case=case, title=title.strip(), due_at=due_at, created_by=actor.user)
     deadline.full_clean()
     deadline.save(force_insert=True)

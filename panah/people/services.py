@@ -15,7 +15,7 @@ from panah.accounts.selectors import Actor
 from panah.audit.services import Action, audit_record_write
 from panah.core import crypto
 from panah.core.access import Capability
-from panah.core.errors import DomainError
+from panah.core.errors import DomainError, NotFound
 from panah.core.normalise import (
     name_tokens,
     normalise_document_number,
@@ -55,6 +55,13 @@ def phone_digest(e164: str) -> str:
 
 def document_digest(number: str) -> str:
     return crypto.blind_index(INDEX_DOCUMENT, normalise_document_number(number))
+
+
+def _require_own(actor: Actor, person: Person) -> None:
+    # Views pass people fetched through scoped selectors; checking again here keeps any other
+    # caller (a command, a task, a future view) from writing into another organisation's person.
+    if person.organisation_id != actor.organisation_id:
+        raise NotFound
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,7 @@ def person_create(
 def person_update(actor: Actor, person: Person, *, data: PersonData, source: str = "web") -> Person:
     """Change a person's details; audit the names of the fields that changed."""
     actor.require(Capability.PERSON_EDIT)
+    _require_own(actor, person)
     changed = []
     for name in _PERSON_FIELDS:
         new = list(getattr(data, name)) if name == "languages" else getattr(data, name)
@@ -188,6 +196,7 @@ def person_phone_add(
 ) -> PhoneNumber:
     """Add a phone number (normalised to E.164) to a person."""
     actor.require(Capability.PERSON_EDIT)
+    _require_own(actor, person)
     e164 = normalise_phone(number, default_region=settings.PANAH_DEFAULT_PHONE_REGION)
     # Ciphertext cannot be compared in SQL: look for the number among the person's phones.
     existing = next((p for p in person.phones.all() if p.number == e164), None)
@@ -212,6 +221,7 @@ def document_add(
 ) -> IdentityDocument:
     """Record an identity document a person holds (or that they hold none)."""
     actor.require(Capability.PERSON_EDIT)
+    _require_own(actor, person)
     if doc_type not in DocumentType.values:
         raise DomainError({"doc_type": _("Choose a document type from the list.")})
     document = IdentityDocument(
@@ -254,6 +264,7 @@ def consent_record(
 ) -> Consent:
     """Record that consent for a purpose was given, by whom and through which channel."""
     actor.require(Capability.PERSON_EDIT)
+    _require_own(actor, person)
     consent = Consent(
         person=person,
         purpose=purpose,
@@ -272,6 +283,7 @@ def consent_record(
 def consent_withdraw(actor: Actor, consent: Consent, *, source: str = "web") -> Consent:
     """Mark a consent as withdrawn now. Withdrawal is final; a new consent is a new record."""
     actor.require(Capability.PERSON_EDIT)
+    _require_own(actor, consent.person)
     if consent.withdrawn_at is not None:
         raise DomainError(_("This consent was already withdrawn."))
     consent.withdrawn_at = timezone.now()

@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -178,3 +179,72 @@ def test_the_worker_runs_the_custody_warning_when_it_is_due(personas, actor_of, 
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert case.events.filter(kind=CaseEvent.Kind.CUSTODY_WARNING).count() == 1
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def _case_writes(case):
+    from panah.audit.models import AuditEvent
+
+    stored = Case.objects.get(pk=case.pk)
+    return (
+        stored.status,
+        stored.assigned_advocate_id,
+        stored.produced_at,
+        stored.events.count(),
+        stored.deadlines.count(),
+        AuditEvent.objects.filter(object_id=str(case.pk)).exclude(action="view").count(),
+    )
+
+
+CROSS_ORG_ACTS = {
+    "assign": lambda actor, case, b: services.case_assign(actor, case, advocate=b["advocate"]),
+    "transition": lambda actor, case, b: services.case_transition(
+        actor, case, to_status=Status.CLOSED, outcome="resolved"
+    ),
+    "note": lambda actor, case, b: services.case_note_add(actor, case, text="Seen."),
+    "production": lambda actor, case, b: services.case_production_record(
+        actor, case, produced_at=timezone.now()
+    ),
+    "deadline": lambda actor, case, b: services.deadline_add(
+        actor, case, title="Hearing", due_at=timezone.now() + datetime.timedelta(days=3)
+    ),
+}
+
+
+@pytest.mark.parametrize("act", CROSS_ORG_ACTS, ids=list(CROSS_ORG_ACTS))
+def test_services_refuse_another_organisations_case_and_write_nothing(
+    personas, actor_of, case, act
+):
+    # Views reach services through scoped selectors; the service checks again, so a command,
+    # task or future view that forgets cannot write into another organisation's case.
+    before = _case_writes(case)
+    with pytest.raises(Http404):
+        CROSS_ORG_ACTS[act](actor_of(personas["b"]["org_admin"]), case, personas["b"])
+    assert _case_writes(case) == before
+
+
+def test_refused_assignment_writes_nothing(personas, actor_of, case):
+    before = _case_writes(case)
+    with pytest.raises(ValidationError):
+        services.case_assign(actor_of(personas["a"]["case_manager"]), case)
+    with pytest.raises(ValidationError):
+        services.case_assign(
+            actor_of(personas["a"]["case_manager"]), case, case_manager=personas["a"]["advocate"]
+        )
+    assert _case_writes(case) == before
+
+
+def test_an_inactive_advocate_cannot_be_assigned(personas, actor_of, case):
+    membership = personas["a"]["advocate"].membership
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError):
+        services.case_assign(
+            actor_of(personas["a"]["case_manager"]), case, advocate=personas["a"]["advocate"]
+        )
+
+
+def test_references_are_unique_across_organisations(personas, actor_of, person):
+    a = services.case_open(actor_of(personas["a"]["operator"]), person=person, case_type="other")
+    theirs = person_create(actor_of(personas["b"]["operator"]), data=PersonData(given_name="Gul"))
+    b = services.case_open(actor_of(personas["b"]["operator"]), person=theirs, case_type="other")
+    assert int(b.reference[-6:]) == int(a.reference[-6:]) + 1

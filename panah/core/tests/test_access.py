@@ -86,6 +86,36 @@ def records(personas, actor_of, brewery):
     return person, case
 
 
+# Valid input for every case action (production an hour ago, an hour after the arrest), so a
+# refusal can only come from the access check.
+HOSTILE_POST = {
+    "text": "x",
+    "to_status": "closed",
+    "outcome": "released",
+    "title": "Hearing",
+    "due_at": "2031-01-01T10:00",
+    "produced_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+}
+
+
+def _snapshot(person, case):
+    """Everything a denied request could have changed about A's person and case."""
+    from panah.audit.models import AuditEvent
+    from panah.cases.models import Case
+
+    stored = Case.objects.get(pk=case.pk)
+    return (
+        stored.status,
+        stored.outcome,
+        stored.assigned_advocate_id,
+        stored.produced_at,
+        stored.events.count(),
+        stored.deadlines.count(),
+        person.phones.count(),
+        AuditEvent.objects.filter(object_id__in=[str(case.pk), str(person.pk)]).count(),
+    )
+
+
 def _without_tokens(html: bytes) -> bytes:
     # The masked CSRF token differs on every response; nothing else may.
     return re.sub(rb'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", html)
@@ -141,14 +171,17 @@ def test_users_of_another_organisation_get_the_same_404_as_for_a_missing_record(
     person, case = records
     client.force_login(personas["b"][role])
     theirs, missing = _object_urls(person, case), _missing_urls()
+    before = _snapshot(person, case)
     for method in ("get", "post"):
         for url, missing_url in zip(theirs[method], missing[method], strict=True):
-            response = getattr(client, method)(url, {"text": "x", "to_status": "closed"})
-            blank = getattr(client, method)(missing_url, {"text": "x", "to_status": "closed"})
+            response = getattr(client, method)(url, HOSTILE_POST)
+            blank = getattr(client, method)(missing_url, HOSTILE_POST)
             assert response.status_code == 404, (role, url)
             assert blank.status_code == 404
             assert _without_tokens(response.content) == _without_tokens(blank.content), url
             assert b"Palwasha" not in response.content
+    # Denied writes changed nothing, and no read of A's records was logged (AC-2, AU-1).
+    assert _snapshot(person, case) == before
 
 
 def test_analysts_see_no_person_or_case(client, personas, records):
@@ -173,3 +206,66 @@ def test_only_org_admins_open_the_audit_log(client, personas):
         client.force_login(personas["a"][role])
         expected = 200 if role == Role.ORG_ADMIN else 404
         assert client.get(reverse("audit:audit_list")).status_code == expected, role
+
+
+# API routes anyone may read: the schema and its documentation page (no personal data).
+PUBLIC_API = {"api-v1:openapi-json", "api-v1:openapi-view"}
+
+
+def _api_routes():
+    for name, pattern in _named_routes():
+        if name.startswith("api-v1:") and name not in PUBLIC_API and name != "api-v1:api-root":
+            yield name, pattern
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [n for n, _ in _api_routes()])
+def test_anonymous_callers_get_401_from_every_api_operation(client, name):
+    pattern = dict(_api_routes())[name]
+    url = reverse(name, kwargs=_fill(pattern))
+    statuses = {
+        client.get(url).status_code,
+        client.post(url, {}, content_type="application/json").status_code,
+    }
+    # Each route answers 401 to the method it serves and 405 to the other one.
+    assert 401 in statuses and statuses <= {401, 405}, (name, statuses)
+
+
+@pytest.mark.django_db
+def test_the_api_schema_and_docs_are_public_and_load_nothing_from_other_hosts(client):
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "<script" in html
+    assert "http://" not in html and "https://" not in html and "//cdn" not in html
+
+
+def test_every_role_of_another_organisation_gets_nothing_from_lists(client, personas, records):
+    person, case = records
+    for role in Role.values:
+        client.force_login(personas["b"][role])
+        for url in (
+            reverse("cases:case_queue"),
+            reverse("helpline:contact_list"),
+            reverse("audit:audit_list"),
+            "/api/v1/cases/",
+        ):
+            response = client.get(url)
+            assert response.status_code in {200, 404}, (role, url)
+            assert case.reference.encode() not in response.content, (role, url)
+            assert b"Palwasha" not in response.content, (role, url)
+        found = client.post(reverse("people:person_search"), {"q": "Palwasha"})
+        assert b"Palwasha" not in found.content
+
+
+def test_an_unassigned_advocate_gets_the_same_404_as_another_organisation(
+    client, personas, actor_of, records
+):
+    person, case = records
+    other = case_open(actor_of(personas["a"]["operator"]), person=person, case_type="other")
+    client.force_login(personas["a"]["advocate"])
+    mine = client.get(reverse("cases:case_detail", args=[other.reference]))
+    missing = client.get(reverse("cases:case_detail", args=["PNH-1999-999999"]))
+    assert mine.status_code == missing.status_code == 404
+    assert _without_tokens(mine.content) == _without_tokens(missing.content)

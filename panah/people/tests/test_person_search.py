@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from panah.cases.services import case_assign, case_open
+from panah.core.access import Capability, Role, role_can
 from panah.core.errors import PermissionDenied
 from panah.people.selectors import person_get_for, person_search_for
 from panah.people.services import PersonData, document_add, person_create
@@ -53,15 +54,26 @@ def test_every_typed_name_word_must_match(personas, rahman):
     assert _found(personas["a"]["operator"], "Rahman Kakar") == []
 
 
-def test_search_never_crosses_organisations(personas, rahman):
-    for user in personas["b"].values():
-        if user is personas["b"]["org"]:
-            continue
-        try:
-            assert _found(user, "Achakzai") == []
-            assert _found(user, "03001234567") == []
-        except PermissionDenied:
-            pass
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("query", ["Achakzai", "03001234567", "PoR 123-456-789", "عبدالرحمن"])
+def test_search_never_crosses_organisations(personas, rahman, role, query):
+    user = personas["b"][role]
+    if role_can(role, Capability.PERSON_VIEW):
+        assert _found(user, query) == []
+    else:
+        with pytest.raises(PermissionDenied):
+            person_search_for(user, query=query)
+
+
+def test_the_other_organisation_finds_only_its_own_namesake(personas, actor_of, rahman):
+    theirs = person_create(
+        actor_of(personas["b"]["operator"]),
+        data=PersonData(given_name="Abdul Rahman", family_name="Achakzai"),
+        phones=["0300 1234567"],
+    )
+    assert _found(personas["b"]["operator"], "Abdul Rahman Achakzai") == [theirs.pk]
+    assert _found(personas["b"]["operator"], "0300 1234567") == [theirs.pk]
+    assert _found(personas["a"]["operator"], "0300 1234567") == [rahman.pk]
 
 
 def test_analyst_cannot_search_people(personas, rahman):
@@ -111,3 +123,47 @@ def test_person_page_masks_numbers_until_revealed_and_audits_the_reveal(client, 
     assert event.object_id == str(rahman.pk) and event.action == "view"
     client.force_login(personas["b"]["org_admin"])
     assert client.post(reverse("people:person_reveal", args=[rahman.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["۰۳۰۰۱۲۳۴۵۶۷", "٠٣٠٠ ١٢٣ ٤٥٦٧", "+۹۲ ۳۰۰ ۱۲۳۴۵۶۷"])
+def test_person_is_found_by_phone_typed_in_eastern_arabic_digits(personas, rahman, query):
+    assert _found(personas["a"]["operator"], query) == [rahman.pk]
+
+
+def test_person_is_found_by_document_number_typed_in_eastern_arabic_digits(personas, rahman):
+    assert _found(personas["a"]["operator"], "PoR ۱۲۳-۴۵۶-۷۸۹") == [rahman.pk]
+
+
+def test_names_typed_on_an_arabic_keyboard_find_names_typed_on_a_persian_one(personas, actor_of):
+    # Stored with Farsi yeh and keheh (U+06CC, U+06A9); searched with Arabic yeh and kaf.
+    person = person_create(
+        actor_of(personas["a"]["operator"]),
+        data=PersonData(given_name_native="علی", family_name_native="کاکړ"),
+    )
+    assert _found(personas["a"]["operator"], "علي كاكړ") == [person.pk]
+    assert _found(personas["a"]["operator"], "كاكړ") == [person.pk]
+
+
+def test_pashto_letters_are_not_folded_away_in_search(personas, actor_of):
+    # ملالۍ (Pashto ۍ) and ملالی are different names: one must not find the other.
+    malalai = person_create(
+        actor_of(personas["a"]["operator"]), data=PersonData(given_name_native="ملالۍ")
+    )
+    assert _found(personas["a"]["operator"], "ملالۍ") == [malalai.pk]
+    assert _found(personas["a"]["operator"], "ملالی") == []
+
+
+def test_a_phone_match_ranks_above_a_name_match(personas, actor_of, rahman):
+    namesake = person_create(
+        actor_of(personas["a"]["operator"]), data=PersonData(given_name="Achakzai")
+    )
+    matches = person_search_for(personas["a"]["operator"], query="Achakzai")
+    assert {m.person.pk for m in matches} == {rahman.pk, namesake.pk}
+    by_phone = person_search_for(personas["a"]["operator"], query="0300 1234567")
+    assert [m.person.pk for m in by_phone] == [rahman.pk]
+    assert by_phone[0].matched == ("phone",)
+
+
+def test_too_short_or_empty_queries_find_nobody(personas, rahman):
+    for query in ("", "   ", "-", "..."):
+        assert _found(personas["a"]["operator"], query) == []

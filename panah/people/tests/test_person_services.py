@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from panah.audit.models import AuditEvent
 from panah.people.selectors import person_search_for
@@ -13,8 +14,10 @@ from panah.people.services import (
     PersonData,
     consent_record,
     consent_withdraw,
+    document_add,
     household_create,
     person_create,
+    person_phone_add,
     person_update,
 )
 
@@ -61,3 +64,43 @@ def test_consent_is_recorded_and_withdrawn_once(personas, actor_of):
     with pytest.raises(ValidationError):
         consent_withdraw(actor, consent)
     assert AuditEvent.objects.filter(object_type="consent").count() == 2
+
+
+def _person_writes(person):
+    from panah.people.models import Consent, IdentityDocument, Person, PhoneNumber, SearchKey
+
+    stored = Person.objects.get(pk=person.pk)
+    return (
+        stored.given_name,
+        PhoneNumber.objects.filter(person=person).count(),
+        IdentityDocument.objects.filter(person=person).count(),
+        Consent.objects.filter(person=person, withdrawn_at__isnull=True).count(),
+        SearchKey.objects.filter(person=person).count(),
+        AuditEvent.objects.exclude(action__in=["view", "search"]).count(),
+    )
+
+
+CROSS_ORG_WRITES = {
+    "update": lambda actor, person: person_update(
+        actor, person, data=PersonData(given_name="Changed")
+    ),
+    "phone": lambda actor, person: person_phone_add(actor, person, number="0333 1234567"),
+    "document": lambda actor, person: document_add(actor, person, doc_type="por", number="P1"),
+    "consent": lambda actor, person: consent_record(
+        actor, person, purpose="referral", given_by="self", channel="call"
+    ),
+    "withdraw": lambda actor, person: consent_withdraw(actor, person.consents.get()),
+}
+
+
+@pytest.mark.parametrize("write", CROSS_ORG_WRITES, ids=list(CROSS_ORG_WRITES))
+def test_services_refuse_another_organisations_person_and_write_nothing(personas, actor_of, write):
+    # Views reach services through scoped selectors; the service checks again, so no other
+    # caller can change another organisation's person.
+    a = actor_of(personas["a"]["operator"])
+    person = person_create(a, data=PersonData(given_name="Zarghuna"))
+    consent_record(a, person, purpose="legal_assistance", given_by="self", channel="call")
+    before = _person_writes(person)
+    with pytest.raises(Http404):
+        CROSS_ORG_WRITES[write](actor_of(personas["b"]["org_admin"]), person)
+    assert _person_writes(person) == before

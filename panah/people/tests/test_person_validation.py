@@ -9,17 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from panah.audit.models import AuditEvent
-from panah.people.models import IdentityDocument, Person, PhoneNumber
+from panah.core.errors import DomainError
+from panah.people.models import IdentityDocument, Person, PhoneNumber, SearchKey
 from panah.people.services import PersonData, document_add, person_create
+from panah.testing.records import row_counts
 
 
 def _counts():
-    return (
-        Person.objects.count(),
-        PhoneNumber.objects.count(),
-        IdentityDocument.objects.count(),
-        AuditEvent.objects.count(),
-    )
+    return row_counts(Person, PhoneNumber, IdentityDocument, SearchKey, AuditEvent)
 
 
 def test_bad_phone_is_refused_and_nothing_is_written(personas, actor_of):
@@ -49,7 +46,11 @@ def test_expiry_before_issue_is_refused_and_nothing_is_written(personas, actor_o
         )
     with translation.override("ur"):
         message = error.value.message_dict["expires_on"][0]
+    with translation.override("en"):
+        english = error.value.message_dict["expires_on"][0]
+    assert english == "The expiry date is before the issue date."
     assert message == "میعاد ختم ہونے کی تاریخ اجرا کی تاریخ سے پہلے ہے۔"
+    assert message != english
     assert _counts() == before
 
 
@@ -75,3 +76,32 @@ def test_analyst_cannot_create_people(personas, actor_of):
 
     with pytest.raises(PermissionDenied):
         person_create(actor_of(personas["a"]["analyst"]), data=PersonData(given_name="X"))
+
+
+def test_one_bad_phone_among_good_ones_writes_nothing(personas, actor_of):
+    before = _counts()
+    with pytest.raises(DomainError):
+        person_create(
+            actor_of(personas["a"]["operator"]),
+            data=PersonData(given_name="Mirwais"),
+            phones=["0300 1234567", "+1 202 555 0100"],
+        )
+    assert _counts() == before
+
+
+def test_a_document_with_an_unknown_type_or_a_number_for_no_document_is_refused(personas, actor_of):
+    actor = actor_of(personas["a"]["operator"])
+    person = person_create(actor, data=PersonData(given_name="Mirwais"))
+    before = _counts()
+    for doc_type, number in (("driving_licence", "X1"), ("none", "123")):
+        with pytest.raises(ValidationError):
+            document_add(actor, person, doc_type=doc_type, number=number)
+    assert _counts() == before
+
+
+def test_a_document_expiring_on_its_issue_day_is_accepted(personas, actor_of):
+    actor = actor_of(personas["a"]["operator"])
+    person = person_create(actor, data=PersonData(given_name="Mirwais"))
+    day = datetime.date(2024, 1, 1)
+    document = document_add(actor, person, doc_type="visa", issued_on=day, expires_on=day)
+    assert document.pk is not None
