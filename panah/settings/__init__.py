@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN (CF-1)
     "panah.core",
     "panah.accounts",
     "panah.audit",
