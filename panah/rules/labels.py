@@ -63,6 +63,11 @@ LABELS: dict[str, Promise] = {
         "No PoR card, Afghan Citizen Card, Pakistan Origin Card or valid visa."
     ),
     "reason:juvenile": _("Under 18: the Juvenile Justice System Act 2018 applies."),
+    "reason:juvenile_year_only": _(
+        "Only the year of birth (%(year)s) is known, so the person may still be under 18: "
+        "treat them as a child under the Juvenile Justice System Act 2018 until the age is "
+        "confirmed."
+    ),
     "reason:possible_citizen": _(
         "Born in Pakistan or with a Pakistani parent: may be a Pakistani citizen (Citizenship Act 1951, ss. 4-5)."  # noqa: E501
     ),

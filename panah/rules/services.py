@@ -44,12 +44,23 @@ def facts_from_person(person: Person) -> engine.PersonFacts:
 def person_assess(person: Person, *, on: datetime.date | None = None) -> dict[str, Any]:
     """Return the JSON assessment of a person's documents on a date (today by default)."""
     assessment = engine.assess(
-        facts_from_person(person), on=on or timezone.localdate(), policy=current_policy()
+        facts_from_person(person), on or timezone.localdate(), current_policy()
     )
     return engine.as_json(assessment, labels.texts())
 
 
-def facts_assess(data: Any) -> dict[str, Any]:
-    """Check the documented JSON input and return the JSON assessment; raise InputError."""
+def facts_assess(data: Any, *, policy: Policy | None = None) -> dict[str, Any]:
+    """Check the documented input (parsed JSON) and return the JSON assessment.
+
+    Raise engine.InputError, whose message is safe to show to the caller, on bad input.
+    """
     facts, on = engine.parse_input(data)
-    return engine.as_json(engine.assess(facts, on=on, policy=current_policy()), labels.texts())
+    assessment = engine.assess(facts, on, policy or current_policy())
+    return engine.as_json(assessment, labels.texts())
+
+
+def json_assess(raw: str | bytes, *, policy: Policy | None = None) -> dict[str, Any]:
+    """Like facts_assess, from the JSON text itself (size and syntax checked too)."""
+    facts, on = engine.parse_json_input(raw)
+    assessment = engine.assess(facts, on, policy or current_policy())
+    return engine.as_json(assessment, labels.texts())

@@ -4,49 +4,85 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from panah.rules.engine import InputError
-from panah.rules.policy import PolicyError
-from panah.rules.services import current_policy, facts_assess
+from panah.rules.engine import MAX_INPUT_BYTES, InputError
+from panah.rules.policy import Policy, PolicyError, load_policy
+from panah.rules.services import current_policy, json_assess
 
-# Bad input exits with status 2 (the documented contract), not Django's 1.
+# Bad input exits with status 2 (the documented contract), not the 1 of Django's CommandError,
+# which stays for faults that are not the caller's (an unreadable policy file).
 BAD_INPUT = 2
-MAX_INPUT = 64 * 1024
 
 
 class Command(BaseCommand):
-    help = "Assess a person's documents on a date (JSON on stdin), or print the policy timeline."
-    stealth_options = ("stdin",)  # tests pass a stream as call_command(..., stdin=…)
+    help = (
+        "assess: read one JSON object on standard input (the person's documents and a date "
+        '"on") and print what they mean on that date; bad input exits with status 2. '
+        "timeline: print the policy's dated decisions in the order they became known."
+    )
+    stealth_options = ("stdin",)  # tests pass a stream: call_command(..., stdin=StringIO(…))
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["assess", "timeline"])
+        parser.add_argument(
+            "--policy",
+            type=Path,
+            help="use this policy file instead of the installed one (to check a draft)",
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="timeline: print JSON instead of text"
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
-            policy = current_policy()
+            policy = load_policy(options["policy"]) if options["policy"] else current_policy()
         except PolicyError as exc:
-            self.stderr.write(f"error: {exc}")
-            sys.exit(BAD_INPUT)
+            raise CommandError(str(exc)) from exc
         if action == "timeline":
-            for decided, effective, kind, code in policy.events():
-                self.stdout.write(f"{decided}  {kind:<18} {code:<7} effective {effective}")
-            self.stdout.write(f"policy version {policy.version}, facts as of {policy.facts_as_of}")
+            self._timeline(policy, as_json=options["json"])
             return
-        raw = (options.get("stdin") or sys.stdin).read(MAX_INPUT + 1)
+        # Read one byte more than allowed, so an oversized input is seen as such.
+        raw = (options.get("stdin") or sys.stdin).read(MAX_INPUT_BYTES + 1)
         try:
-            if len(raw) > MAX_INPUT:
-                raise InputError("the input is larger than 64 KB")
-            try:
-                data = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"the input is not valid JSON ({exc.msg}, line {exc.lineno})"
-                ) from exc
-            result = facts_assess(data)
+            result = json_assess(raw, policy=policy)
         except InputError as exc:
             self.stderr.write(f"error: {exc}")
             sys.exit(BAD_INPUT)
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def _timeline(self, policy: Policy, *, as_json: bool) -> None:
+        events = policy.events()
+        if as_json:
+            rows = [
+                {
+                    "decided_on": e.decided_on.isoformat(),
+                    "effective_on": e.effective_on.isoformat(),
+                    "kind": e.kind,
+                    "code": e.code,
+                    "summary": e.summary,
+                    "sources": list(e.sources),
+                    "confidence": e.confidence,
+                    "estimated": e.estimated,
+                    "superseded_on": e.superseded_on.isoformat() if e.superseded_on else None,
+                }
+                for e in events
+            ]
+            document = {"policy_version": policy.version, "events": rows}
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"policy {policy.version}, facts as of {policy.facts_as_of}; "
+            "decided (known from), effective, what, confidence, sources"
+        )
+        for e in events:
+            decided = f"{e.decided_on}{'~' if e.estimated else ' '}"
+            extra = f"; replaced on {e.superseded_on}" if e.superseded_on else ""
+            self.stdout.write(
+                f"{decided} {e.effective_on}  {e.code:<7} {e.summary}{extra}  "
+                f"[{e.confidence}] {', '.join(e.sources)}"
+            )
+        self.stdout.write("~ decision date estimated (only the month, or less, is known)")
