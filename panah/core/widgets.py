@@ -19,3 +19,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class LeftToRightInput(forms.TextInput):
+    """A text input for phone, card and FIR numbers, which read left to right in every language.
+
+    Without `dir="ltr"` a right-to-left page shows "+92 300 1234567" as "1234567 300 92+".
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"dir": "ltr", **(attrs or {})})

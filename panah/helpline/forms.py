@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from panah.cases.models import ArrestingForce, CaseType, Priority
-from panah.core.widgets import DateInput, DateTimeLocalInput
+from panah.core.widgets import DateInput, DateTimeLocalInput, LeftToRightInput
 from panah.helpline.models import CallerRelation, Channel, Direction
 from panah.people.models import Consent, DocumentType, PersonLanguage, Sex
 from panah.places.models import District, Place
@@ -48,7 +48,9 @@ class IntakeForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial="call")
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial="in")
     language = forms.ChoiceField(label=_("Language of the call"), choices=settings.LANGUAGES)
-    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=40, required=False)
+    caller_phone = forms.CharField(
+        label=_("Caller's phone"), max_length=40, required=False, widget=LeftToRightInput
+    )
     caller_relation = forms.ChoiceField(
         label=_("Caller is"), choices=CallerRelation.choices, initial="self"
     )
@@ -83,7 +85,9 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "1990 / 1990-03-21", "dir": "ltr"}),
     )
-    person_phone = forms.CharField(label=_("Person's phone"), max_length=40, required=False)
+    person_phone = forms.CharField(
+        label=_("Person's phone"), max_length=40, required=False, widget=LeftToRightInput
+    )
     person_language = forms.ChoiceField(
         label=_("Person's language"), choices=[("", "—"), *PersonLanguage.choices], required=False
     )
@@ -109,7 +113,9 @@ class IntakeForm(forms.Form):
     doc_type = forms.ChoiceField(
         label=_("Document"), choices=[("", "—"), *DocumentType.choices], required=False
     )
-    doc_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    doc_number = forms.CharField(
+        label=_("Document number"), max_length=60, required=False, widget=LeftToRightInput
+    )
     doc_issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput())
     doc_expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
     # The case
@@ -129,7 +135,9 @@ class IntakeForm(forms.Form):
     arresting_force = forms.ChoiceField(
         label=_("Arrested by"), choices=[("", "—"), *ArrestingForce.choices], required=False
     )
-    fir_number = forms.CharField(label=_("FIR number"), max_length=60, required=False)
+    fir_number = forms.CharField(
+        label=_("FIR number"), max_length=60, required=False, widget=LeftToRightInput
+    )
 
     def clean_birth(self) -> tuple[int | None, datetime.date | None]:
         return parse_birth(self.cleaned_data.get("birth") or "")

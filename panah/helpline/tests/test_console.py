@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django_tasks_db.models import DBTaskResult
 
 from panah.accounts.services import user_set_language
 from panah.audit.models import AuditEvent
 from panah.cases.models import Case
 from panah.helpline.models import Contact
-from panah.people.models import IdentityDocument, Person
+from panah.people.models import Consent, IdentityDocument, Person, SearchKey
 from panah.people.services import PersonData, person_create
+from panah.testing.records import row_counts
 
 
 def _form(**overrides):
@@ -45,10 +49,7 @@ def _form(**overrides):
 
 def _counts():
     return (
-        Person.objects.count(),
-        Case.objects.count(),
-        Contact.objects.count(),
-        IdentityDocument.objects.count(),
+        row_counts(Person, Case, Contact, IdentityDocument, SearchKey, Consent, DBTaskResult),
         AuditEvent.objects.exclude(action__in=["view", "search"]).count(),
     )
 
@@ -96,36 +97,82 @@ def test_console_links_a_found_person_instead_of_creating_one(client, personas, 
     assert Contact.objects.get().person == person
 
 
-@pytest.mark.parametrize(
-    ("overrides", "field", "urdu"),
-    [
-        (
-            {"person_phone": "12345"},
-            None,
-            "درست پاکستانی یا افغان فون نمبر درج کریں۔",
-        ),
-        (
-            {"doc_issued_on": "2024-01-01", "doc_expires_on": "2023-01-01"},
-            "doc_expires_on",
-            "میعاد ختم ہونے کی تاریخ اجرا کی تاریخ سے پہلے ہے۔",
-        ),
-        ({"birth": "19x4"}, "birth", "سال (1990) یا پوری تاریخ (1990-03-21) درج کریں۔"),
-        ({"given_name": ""}, "given_name", "اوپر فرد کو تلاش کریں، یا اس کا نام درج کریں۔"),
-    ],
-)
-def test_invalid_input_gets_a_translated_error_and_writes_nothing(
-    client, personas, overrides, field, urdu
+INVALID = {
+    "bad phone": (
+        {"person_phone": "12345"},
+        None,
+        "Enter a valid Pakistani or Afghan phone number.",
+    ),
+    "bad caller phone": (
+        {"caller_phone": "+1 202 555 0100"},
+        None,
+        "Enter a valid Pakistani or Afghan phone number.",
+    ),
+    "expiry before issue": (
+        {"doc_issued_on": "2024-01-01", "doc_expires_on": "2023-01-01"},
+        "doc_expires_on",
+        "The expiry date is before the issue date.",
+    ),
+    "bad birth": (
+        {"birth": "19x4"},
+        "birth",
+        "Enter a year (1990) or a full date (1990-03-21).",
+    ),
+    "no name": (
+        {"given_name": ""},
+        "given_name",
+        "Find the person above, or enter their given name.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", INVALID, ids=list(INVALID))
+@pytest.mark.parametrize("open_case", ["", "on"])
+def test_invalid_input_re_renders_with_a_clear_error_and_writes_nothing(
+    client, personas, brewery, case, open_case
 ):
+    overrides, field, english = INVALID[case]
+    client.force_login(personas["a"]["operator"])
+    arrested = (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    before = _counts()
+    response = client.post(
+        reverse("helpline:console"),
+        _form(open_case=open_case, place=str(brewery.pk), arrested_at=arrested, **overrides),
+    )
+    assert response.status_code == 200
+    assert english in response.content.decode()
+    form = response.context["form"]
+    assert form.non_field_errors() if field is None else field in form.errors
+    assert _counts() == before
+
+
+@pytest.mark.parametrize("language", ["ur", "ps", "fa"])
+@pytest.mark.parametrize("case", INVALID, ids=list(INVALID))
+def test_invalid_input_gets_the_error_in_the_users_language(client, personas, case, language):
+    overrides, _field, english = INVALID[case]
+    with translation.override(language):
+        translated = gettext(english)
+    # The catalogue must hold this sentence: an untranslated message would equal the English.
+    assert translated != english, f"{language} catalogue lacks: {english}"
     user = personas["a"]["operator"]
-    user_set_language(user, language="ur")
+    user_set_language(user, language=language)
     client.force_login(user)
     before = _counts()
     response = client.post(reverse("helpline:console"), _form(open_case="", **overrides))
+    html = response.content.decode()
     assert response.status_code == 200
-    assert urdu in response.content.decode()
-    form = response.context["form"]
-    assert form.errors if field is None else field in form.errors
+    assert translated in html
+    assert english not in html
     assert _counts() == before
+
+
+def test_console_form_opens_for_staff_who_log_contacts(client, personas):
+    for role in ("operator", "case_manager", "coordinator", "org_admin"):
+        client.force_login(personas["a"][role])
+        response = client.get(reverse("helpline:console"))
+        assert response.status_code == 200, role
+        assert 'name="given_name"' in response.content.decode()
+        assert 'name="open_case"' in response.content.decode()
 
 
 def test_page_is_right_to_left_in_urdu_pashto_and_dari(client, personas):
@@ -135,6 +182,9 @@ def test_page_is_right_to_left_in_urdu_pashto_and_dari(client, personas):
         user_set_language(user, language=language)
         html = client.get(reverse("helpline:console")).content.decode()
         assert f'<html lang="{language}" dir="{direction}">' in html
+        # Phone, card and FIR numbers read left to right in every language.
+        for name in ("caller_phone", "person_phone", "doc_number", "fir_number"):
+            assert re.search(rf'<input type="text" name="{name}"[^>]* dir="ltr"', html), name
 
 
 def test_advocates_cannot_use_the_console(client, personas):
