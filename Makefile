@@ -25,11 +25,14 @@ demo: $(VENV)/.installed
 ## Set up, lint, type-check and run the whole suite (SQLite, then PostgreSQL when reachable)
 test: $(VENV)/.installed-dev system-deps lint typecheck messages-check test-sqlite test-postgres
 
-## Debian packages the tests need: chromium (browser tests), gettext (catalogue check)
+## Debian packages the tests need: chromium (browser tests), gettext (catalogue check),
+## poppler-utils (reading the PDFs back), Pango (WeasyPrint's text layout)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	/sbin/ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("panah.people.urls")),
     path("cases/", include("panah.cases.urls")),
     path("audit/", include("panah.audit.urls")),
+    path("rights/", include("panah.rights.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

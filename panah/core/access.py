@@ -34,6 +34,8 @@ class Capability(enum.StrEnum):
     CONTACT_LOG = "contact.log"
     AUDIT_VIEW = "audit.view"
     STATS_VIEW = "stats.view"
+    RIGHTS_REVIEW = "rights.review"  # approve an article's wording as a lawyer
+    RIGHTS_PUBLISH = "rights.publish"  # make a reviewed article public
 
 
 _C = Capability
@@ -46,12 +48,14 @@ _MANAGE = {_C.CASE_ASSIGN, _C.CASE_TRANSITION}
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OPERATOR: frozenset(_INTAKE | _CONTACTS),
     Role.ADVOCATE: frozenset(
-        {_C.PERSON_VIEW, _C.CASE_VIEW_ASSIGNED, _C.CASE_TRANSITION, _C.CASE_NOTE}
+        {_C.PERSON_VIEW, _C.CASE_VIEW_ASSIGNED, _C.CASE_TRANSITION, _C.CASE_NOTE, _C.RIGHTS_REVIEW}
     ),
     Role.CASE_MANAGER: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW}),
-    Role.COORDINATOR: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW}),
+    Role.COORDINATOR: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW, _C.RIGHTS_PUBLISH}),
     Role.ANALYST: frozenset({_C.STATS_VIEW}),
-    Role.ORG_ADMIN: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW, _C.AUDIT_VIEW}),
+    Role.ORG_ADMIN: frozenset(
+        _INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW, _C.AUDIT_VIEW, _C.RIGHTS_PUBLISH}
+    ),
 }
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "panah.cases",
     "panah.helpline",
     "panah.rules",
+    "panah.rights",
     "panah.api",
     "panah.demo",
 ]
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "panah.accounts.context_processors.membership",
+                "panah.rights.context_processors.helpline",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -249,6 +251,9 @@ LOGGING = {
     "loggers": {
         # django.request logs the request object on errors; keep the level but never bodies.
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every leaflet at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -256,3 +261,5 @@ LOGGING = {
 PANAH_CASE_REFERENCE_PREFIX = env_str("PANAH_CASE_REFERENCE_PREFIX", "PNH")
 PANAH_CUSTODY_WARNING_HOURS = env_int("PANAH_CUSTODY_WARNING_HOURS", 20)
 PANAH_DEFAULT_PHONE_REGION = env_str("PANAH_DEFAULT_PHONE_REGION", "PK")
+# The refugee helpline's number, as printed in know-your-rights articles, SMS and leaflets.
+PANAH_HELPLINE_NUMBER = env_str("PANAH_HELPLINE_NUMBER", "")

@@ -23,6 +23,11 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "set_language",
     "javascript-catalog",
+    # The know-your-rights library is for refugees, who have no account.
+    "rights:library_home",
+    "rights:library",
+    "rights:article",
+    "rights:leaflet",
 }
 
 
@@ -39,7 +44,15 @@ def _named_routes(resolver=None, prefix=""):
 def _fill(pattern: URLPattern) -> dict[str, object]:
     kwargs: dict[str, object] = {}
     for name, converter in pattern.pattern.converters.items():
-        kwargs[name] = uuid.uuid4() if "UUID" in type(converter).__name__ else "PNH-2026-000001"
+        kind = type(converter).__name__
+        if "UUID" in kind:
+            kwargs[name] = uuid.uuid4()
+        elif kind == "IntConverter":
+            kwargs[name] = 1
+        elif "|" in converter.regex:  # a choice: take its first value
+            kwargs[name] = converter.regex.split("|")[0]
+        else:
+            kwargs[name] = "PNH-2026-000001"
     return kwargs
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -39,6 +40,8 @@ from panah.people import services as people
 from panah.people.models import Consent, Person
 from panah.places.models import District, Place
 from panah.places.services import places_load
+from panah.rights import services as rights
+from panah.rights.models import ArticleVersion, ReviewState
 
 DEMO_PASSWORD = "panah-demo-2026"
 SEED = 20231003  # the day the repatriation plan was announced (facts.md §2.1)
@@ -127,15 +130,37 @@ class Command(BaseCommand):
                 + ", ".join(f"{n} {what}" for what, n in counts.items())
                 + "."
             )
+        published = self._rights_library()
+        self.stdout.write(f"Know-your-rights library: {published} language versions published.")
+        if not settings.PANAH_HELPLINE_NUMBER:
+            # The demo's pages and leaflets print the fictional example number.
+            settings.PANAH_HELPLINE_NUMBER = EXAMPLE_HELPLINE
         self._print_logins(addr)
         if not no_serve:
             # No autoreloader: it would start `panah demo` again in a child process.
             call_command("runserver", addr, use_reloader=False)
 
+    @transaction.atomic
+    def _rights_library(self) -> int:
+        """Load the shipped articles and publish them, marked as demo reviews.
+
+        In a real deployment a lawyer reviews every language version; the demo's "review"
+        says in its note that no lawyer has checked it.
+        """
+        rights.library_load()
+        lawyer = actor_for(User.objects.get(username="qrla.advocate"))
+        publisher = actor_for(User.objects.get(username="qrla.coordinator"))
+        note = "Demo data: published without review by a real lawyer."
+        for version in ArticleVersion.objects.filter(state=ReviewState.DRAFT).order_by("pk"):
+            rights.article_review(lawyer, version, note=note)
+            rights.article_publish(publisher, version, note=note)
+        return ArticleVersion.objects.filter(state=ReviewState.PUBLISHED).count()
+
     def _print_logins(self, addr: str) -> None:
         w = self.stdout.write
         w("")
         w(f"Panah demo: http://{addr}/")
+        w(f"Know your rights (public, no login): http://{addr}/rights/")
         w(f"Password for every login below: {DEMO_PASSWORD}")
         w("")
         w(f"{'username':<20} {'role':<28} organisation")
