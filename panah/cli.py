@@ -5,6 +5,8 @@ panah serve     run the web server (development server; use gunicorn in producti
 panah worker    run the background task worker
 panah migrate   apply database migrations
 panah keys …    generate, rotate and re-encrypt with field encryption keys
+panah dedupe RECORDS.csv --output CLUSTERS.csv
+                find duplicate people in a CSV file (no database needed; --help for more)
 panah <cmd>     any other Django management command
 """
 
@@ -23,6 +25,11 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         if not args:
             return
+    elif args[0] == "dedupe":
+        # Standalone: works on a partner's spreadsheet without settings or a database.
+        from panah.matching.cli import main as dedupe
+
+        sys.exit(dedupe(args[1:]))
     elif args[0] in ALIASES:
         args[0] = ALIASES[args[0]]
     from django.core.management import execute_from_command_line

@@ -1,0 +1,505 @@
+"""Duplicate detection for person records: Splink on DuckDB, then clustering that cannot snowball.
+
+The pipeline, for a list of ``Record``s (see ``records.py``):
+
+1. **Features.** Each name gets the keys of ``names.py`` (match key, phonetic key, consonant
+   skeleton, key without Mohammad); phones are E.164, document numbers normalised.
+2. **Blocking.** Candidate pairs share a phone, a document number, or name keys *together with*
+   a year of birth or a second name — never a given name alone, which for Mohammad would pair
+   a large share of all records with each other.
+3. **Scoring.** A Fellegi-Sunter model (Splink): its u-probabilities are estimated on the input
+   by random sampling, its m-probabilities by expectation maximisation on the input when there
+   are enough records, otherwise the defaults below are used. Name levels carry term-frequency
+   adjustments, so agreeing on "Mohammad" counts for less than agreeing on "Zarghona".
+4. **Clustering** (``cluster``): pairs are merged strongest first, and a merge is refused when
+   the clusters would exceed ``max_cluster_size`` records, carry two different document
+   numbers, two sexes or years of birth more than ``max_year_gap`` apart, or contain a pair the
+   model scored as a clear non-match. Plain connected components at a threshold is exactly
+   what this replaces: one wrong link there can chain hundreds of thousands of people into one
+   cluster.
+
+Pairs scored between ``review_threshold`` and ``link_threshold`` (and strong pairs whose merge
+was refused) are returned as review candidates for a person to decide.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from panah.matching.names import (
+    clean,
+    core_key,
+    match_key,
+    name_tokens,
+    phonetic_key,
+    skeleton_key,
+)
+from panah.matching.records import Record
+
+logger = logging.getLogger(__name__)
+
+NAME_FIELDS = ("given", "family", "father")
+
+
+@dataclass(frozen=True)
+class Options:
+    link_threshold: float = 0.7  # match probability at which a pair may be merged
+    review_threshold: float = 0.5  # below the link threshold, down to this: human review
+    veto_threshold: float = 0.01  # a scored pair below this forbids its clusters to merge
+    max_cluster_size: int = 12
+    max_year_gap: int = 3
+    max_block_group: int = 300  # see add_broad_block_keys
+    min_records_for_training: int = 2000
+    min_probability: float = 0.005  # floor for trained m and u probabilities, see _smoothed
+    u_sample_pairs: float = 2e6
+    seed: int = 42
+    threads: int | None = None
+
+
+@dataclass
+class Result:
+    cluster_of: list[int]  # cluster number for each record, in input order
+    review: list[tuple[int, int, float, str]] = field(default_factory=list)
+    pairs_scored: int = 0
+    trained: bool = False
+
+
+def record_features(index: int, record: Record) -> dict[str, Any]:
+    """Return the matching columns of one record (keys only; None where missing)."""
+    row: dict[str, Any] = {"unique_id": index}
+    for name, text in zip(
+        NAME_FIELDS, (record.given_name, record.family_name, record.father_name), strict=True
+    ):
+        row[f"{name}_mk"] = match_key(text) or None
+        row[f"{name}_ph"] = phonetic_key(text) or None
+        row[f"{name}_sk"] = skeleton_key(text) or None
+    row["given_core"] = core_key(record.given_name) or None
+    row["father_core"] = core_key(record.father_name) or None
+    row["sex"] = record.sex
+    row["dob"] = record.dob
+    row["yob"] = record.yob
+    row["dob_md"] = record.dob.strftime("%m%d") if record.dob else None
+    row["phone"] = record.phone
+    row["document"] = record.document
+    return row
+
+
+# Broad blocking keys (a given name with one other name) are used only where the key's group is
+# small: for "Mohammad, son of Nazar Mohammad" the narrower rules with a year of birth or a
+# family name must do, or one block alone would hold millions of pairs.
+BROAD_KEYS = {
+    "block_given_father": ("given_ph", "father_ph"),
+    "block_given_family": ("given_ph", "family_ph"),
+    "block_skeletons": ("given_sk", "father_sk"),
+    "block_given_year": ("given_ph", "yob"),
+    # A misspelt given name: the same father and family name, born the same year.
+    "block_parents_year": ("father_ph", "family_ph", "yob"),
+}
+
+
+def add_broad_block_keys(rows: Sequence[dict[str, Any]], max_group: int) -> None:
+    """Set the broad blocking keys on rows, or None where the key's group exceeds max_group."""
+    for column, parts in BROAD_KEYS.items():
+        keys = [
+            "|".join(str(row[p]) for p in parts) if all(row[p] for p in parts) else None
+            for row in rows
+        ]
+        sizes = Counter(k for k in keys if k is not None)
+        for row, key in zip(rows, keys, strict=True):
+            row[column] = key if key is not None and sizes[key] <= max_group else None
+
+
+# --- the model --------------------------------------------------------------------------------
+
+
+def _name_comparison(name: str, *, swap_with: str | None, core: bool) -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    mk, ph, sk = f"{name}_mk", f"{name}_ph", f"{name}_sk"
+    levels: list[Any] = [
+        cll.NullLevel(mk),
+        cll.ExactMatchLevel(mk, term_frequency_adjustments=True),
+        cll.CustomLevel(f'"{ph}_l" = "{ph}_r"', label_for_charts="phonetic key equal"),
+        cll.JaroWinklerLevel(mk, 0.92),
+    ]
+    equal_core = f' OR "{name}_core_l" = "{name}_core_r"' if core else ""
+    levels.append(
+        cll.CustomLevel(
+            f'"{sk}_l" = "{sk}_r"{equal_core}', label_for_charts="skeleton or core equal"
+        )
+    )
+    if swap_with:
+        other = f"{swap_with}_ph"
+        levels.append(
+            cll.CustomLevel(
+                f'"{ph}_l" = "{other}_r" OR "{other}_l" = "{ph}_r"',
+                label_for_charts=f"{name} equals the other record's {swap_with}",
+            )
+        )
+    levels += [cll.JaroWinklerLevel(mk, 0.8), cll.ElseLevel()]
+    return cl.CustomComparison(levels, output_column_name=name)
+
+
+def _dob_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        [
+            cll.NullLevel("yob"),
+            cll.CustomLevel('"dob_l" = "dob_r"', label_for_charts="same date"),
+            cll.CustomLevel(
+                '"yob_l" = "yob_r" AND ("dob_l" IS NULL OR "dob_r" IS NULL)',
+                label_for_charts="same year, one date is a year only",
+            ),
+            cll.CustomLevel(
+                '"dob_md_l" = "dob_md_r" AND abs("yob_l" - "yob_r") <= 1',
+                label_for_charts="same day and month, year one apart",
+            ),
+            cll.CustomLevel('"yob_l" = "yob_r"', label_for_charts="same year, other day"),
+            cll.CustomLevel('abs("yob_l" - "yob_r") <= 2', label_for_charts="years within 2"),
+            cll.ElseLevel(),
+        ],
+        output_column_name="dob",
+    )
+
+
+def settings_for() -> Any:
+    """Return the Splink settings of Panah's duplicate-detection model."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+    from splink.blocking_rule_library import CustomRule
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        probability_two_random_records_match=1e-4,
+        blocking_rules_to_generate_predictions=[
+            block_on("phone"),
+            block_on("document"),
+            block_on("given_ph", "father_ph", "yob"),
+            block_on("given_ph", "family_ph", "yob"),
+            block_on("given_ph", "father_ph", "family_ph"),
+            block_on("given_sk", "father_sk", "yob"),
+            *(block_on(column) for column in BROAD_KEYS),
+            # Given and family name swapped between the two records.
+            CustomRule("l.given_ph = r.family_ph AND l.family_ph = r.given_ph"),
+        ],
+        comparisons=[
+            _name_comparison("given", swap_with="family", core=True),
+            _name_comparison("family", swap_with="given", core=False),
+            _name_comparison("father", swap_with=None, core=True),
+            _dob_comparison(),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("phone"),
+            cl.CustomComparison(
+                [
+                    cll.NullLevel("document"),
+                    cll.ExactMatchLevel("document"),
+                    cll.DamerauLevenshteinLevel("document", 1),
+                    cll.ElseLevel(),
+                ],
+                output_column_name="document",
+            ),
+        ],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+def score_pairs(rows: Sequence[dict[str, Any]], options: Options) -> tuple[list[Any], bool]:
+    """Return (scored pairs as (id_l, id_r, match_probability), whether the model was trained)."""
+    import duckdb
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker, block_on
+
+    con = duckdb.connect()
+    if options.threads:
+        con.execute(f"SET threads = {int(options.threads)}")
+    columns = list(rows[0])
+    table = pa.table({c: [row[c] for row in rows] for c in columns})
+    con.register("people_input", table)
+    con.execute("CREATE TABLE people AS SELECT * FROM people_input")
+    con.unregister("people_input")
+    db_api = DuckDBAPI(connection=con)
+    linker = Linker(db_api.register("people"), settings_for(), log_level=logging.WARNING)
+
+    trained = False
+    if len(rows) >= options.min_records_for_training:
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                [block_on("document"), block_on("phone", "given_ph")], recall=0.7
+            )
+            linker.training.estimate_u_using_random_sampling(
+                max_pairs=options.u_sample_pairs, seed=options.seed
+            )
+            # Names are trained on pairs sharing a document number, not a phone: siblings
+            # share a phone, and would teach the model that different given names match.
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on("document"), estimate_without_term_frequencies=True
+            )
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on("given_ph", "father_ph"), estimate_without_term_frequencies=True
+            )
+            model: Any = _smoothed(linker.misc.save_model_to_json(), options.min_probability)
+            trained = True
+        except Exception:  # an input too uniform for EM: fall back to the defaults
+            logger.warning("training failed; using the default model", exc_info=True)
+    if not trained:
+        model = default_settings(len(rows))
+    linker = Linker(
+        db_api.register("people", table_name="people_scored"), model, log_level=logging.WARNING
+    )
+
+    predictions = linker.inference.predict(warning_mode="never")
+    pairs = con.execute(
+        # The table name is Splink's own, not input.
+        f"SELECT unique_id_l, unique_id_r, match_probability FROM {predictions.physical_name}"  # noqa: S608
+    ).fetchall()
+    con.close()
+    return pairs, trained
+
+
+def _smoothed(model: dict[str, Any], floor: float) -> dict[str, Any]:
+    """Return the trained model with every m probability kept within [floor, 1 - floor].
+
+    EM on one data set can drive a level's m to 0 (the data never showed, say, two records of
+    one person with different document numbers), which makes that level an absolute veto worth
+    hundreds of bits. Real registers have such errors; the floor keeps any one field from
+    deciding alone. Unobserved levels get the floor too.
+    """
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            level["m_probability"] = floor if m is None else min(max(m, floor), 1 - floor)
+            # u is the chance agreement between two random people: genuinely tiny for an
+            # identifier, so it only must not be zero.
+            level["u_probability"] = min(max(u or 0.0, 1e-6), 1 - 1e-6)
+    return model
+
+
+# --- defaults (used for small inputs) ---------------------------------------------------------
+
+# m-probabilities per comparison level (null level excluded), in the order of settings_for().
+_DEFAULT_M = {
+    "given": [0.55, 0.2, 0.1, 0.08, 0.03, 0.03, 0.01],
+    "family": [0.6, 0.15, 0.08, 0.05, 0.07, 0.03, 0.02],
+    "father": [0.55, 0.2, 0.1, 0.08, 0.05, 0.02],
+    "dob": [0.55, 0.25, 0.08, 0.04, 0.04, 0.04],
+    "sex": [0.99, 0.01],
+    "phone": [0.6, 0.4],
+    "document": [0.85, 0.1, 0.05],
+}
+_DEFAULT_U = {
+    "given": [0.03, 0.005, 0.003, 0.01, 0.005, 0.05, 0.897],
+    "family": [0.05, 0.005, 0.005, 0.01, 0.003, 0.05, 0.877],
+    "father": [0.05, 0.01, 0.005, 0.01, 0.05, 0.875],
+    "dob": [0.0001, 0.01, 0.0005, 0.005, 0.05, 0.9344],
+    "sex": [0.5, 0.5],
+    "phone": [0.0002, 0.9998],
+    "document": [0.0001, 0.0002, 0.9997],
+}
+
+
+def default_settings(record_count: int) -> Any:
+    """Return the model with fixed m/u probabilities, for inputs too small to train on.
+
+    The prior assumes about one duplicate pair per record among all n²/2 pairs.
+    """
+    settings = settings_for()
+    settings.probability_two_random_records_match = min(0.1, 2 / max(record_count, 2))
+    for comparison in settings.comparisons:
+        name = comparison.create_output_column_name()
+        comparison.configure(m_probabilities=_DEFAULT_M[name], u_probabilities=_DEFAULT_U[name])
+    return settings
+
+
+# --- clustering -------------------------------------------------------------------------------
+
+
+class _Clusters:
+    """Union-find with the per-cluster facts that can forbid a merge."""
+
+    def __init__(self, records: Sequence[Record]) -> None:
+        self.parent = list(range(len(records)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(records))}
+        self.documents: dict[int, set[str]] = {
+            i: {r.document} if r.document else set() for i, r in enumerate(records)
+        }
+        self.sexes: dict[int, set[str]] = {
+            i: {r.sex} if r.sex else set() for i, r in enumerate(records)
+        }
+        self.years: dict[int, tuple[int, int] | None] = {
+            i: (r.yob, r.yob) if r.yob else None for i, r in enumerate(records)
+        }
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def refusal(
+        self, a: int, b: int, options: Options, vetoes: dict[int, set[int]], *, anchored: bool
+    ) -> str:
+        """Return why clusters a and b may not merge, or "" when they may.
+
+        An *anchored* link (the two records share a document number) may join clusters whose
+        years of birth are far apart: a wrong year is a likelier error than a shared card.
+        """
+        if len(self.members[a]) + len(self.members[b]) > options.max_cluster_size:
+            return "cluster size cap"
+        docs = self.documents[a] | self.documents[b]
+        if len(docs) > 1 and not _near_equal(docs):
+            return "different document numbers"  # one person, one card number
+        if len(self.sexes[a] | self.sexes[b]) > 1:
+            return "different sex"
+        ya, yb = self.years[a], self.years[b]
+        gap = max(ya[1], yb[1]) - min(ya[0], yb[0]) if ya and yb else 0
+        if gap > options.max_year_gap and not anchored:
+            return "years of birth too far apart"
+        small, large = sorted((a, b), key=lambda c: len(self.members[c]))
+        large_members = set(self.members[large])
+        for i in self.members[small]:
+            if vetoes.get(i, set()) & large_members:
+                return "a pair in the clusters is a clear non-match"
+        return ""
+
+    def union(self, a: int, b: int) -> None:
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a] += self.members.pop(b)
+        self.documents[a] |= self.documents.pop(b)
+        self.sexes[a] |= self.sexes.pop(b)
+        ya, yb = self.years[a], self.years.pop(b)
+        if ya and yb:
+            self.years[a] = (min(ya[0], yb[0]), max(ya[1], yb[1]))
+        else:
+            self.years[a] = ya or yb
+
+
+def _word_keys(name: str) -> set[str]:
+    """Return the phonetic keys of a name's words; Mohammad counts only when alone."""
+    words = {phonetic_key(t) for t in name_tokens(name)}
+    return words - {"mahamad"} or words
+
+
+def given_names_differ(one: Record, other: Record) -> bool:
+    """Return whether two records carry clearly different given names.
+
+    Siblings share a father's name, a family name, often a phone and a year of birth: the given
+    name is what tells them apart, so a pair whose given names have nothing in common is never
+    merged automatically, however strong the rest (it goes to review). Not a difference: a
+    missing name, given and family name swapped, a shared word (Mohammad Ishaq / Ishaq), or
+    spellings within Jaro-Winkler 0.8. Sharing only "Mohammad" is not sharing a word.
+    """
+    if not (clean(one.given_name) and clean(other.given_name)):
+        return False
+    own, theirs = _word_keys(one.given_name), _word_keys(other.given_name)
+    if own & theirs or skeleton_key(one.given_name) == skeleton_key(other.given_name):
+        return False
+    if core_key(one.given_name) == core_key(other.given_name):
+        return False
+    family_one, family_other = phonetic_key(one.family_name), phonetic_key(other.family_name)
+    if phonetic_key(one.given_name) in {family_other, core_key(other.family_name)} or (
+        phonetic_key(other.given_name) in {family_one, core_key(one.family_name)}
+    ):
+        return False
+    similarity = JaroWinkler.similarity(match_key(one.given_name), match_key(other.given_name))
+    return bool(similarity < 0.8)
+
+
+def _near_equal(documents: set[str]) -> bool:
+    """Return whether document numbers are keying errors of one number.
+
+    Every two must be within one edit (insertion, deletion, substitution or transposition of
+    neighbours), or two for numbers of 10 characters or more (CNIC-like), where two edits
+    between different people's numbers are rare.
+    """
+    for one, other in combinations(sorted(documents), 2):
+        allowed = 2 if min(len(one), len(other)) >= 10 else 1
+        if OSA.distance(one, other, score_cutoff=allowed) > allowed:
+            return False
+    return True
+
+
+def _same_document(one: Record, other: Record) -> bool:
+    return bool(one.document and other.document and _near_equal({one.document, other.document}))
+
+
+def cluster(
+    records: Sequence[Record],
+    pairs: Sequence[tuple[int, int, float]],
+    options: Options,
+) -> tuple[list[int], list[tuple[int, int, float, str]]]:
+    """Return (cluster number per record, pairs for human review).
+
+    Bad records are never linked. Cluster numbers follow the input order of each cluster's
+    first record.
+    """
+    clusters = _Clusters(records)
+    vetoes: dict[int, set[int]] = {}
+    links: list[tuple[float, int, int, bool]] = []
+    review: list[tuple[int, int, float, str]] = []
+    for left, right, probability in pairs:
+        if records[left].bad or records[right].bad or probability is None:
+            continue
+        anchored = _same_document(records[left], records[right])
+        if (
+            probability >= options.review_threshold
+            and not anchored
+            and given_names_differ(records[left], records[right])
+        ):
+            review.append((left, right, probability, "given names differ"))
+            probability = 0.0  # a veto: siblings share everything else
+        if probability < options.veto_threshold:
+            vetoes.setdefault(left, set()).add(right)
+            vetoes.setdefault(right, set()).add(left)
+        elif probability >= options.link_threshold:
+            links.append((probability, min(left, right), max(left, right), anchored))
+        elif probability >= options.review_threshold:
+            review.append((left, right, probability, "uncertain"))
+    links.sort(key=lambda link: (-link[0], link[1], link[2]))
+    for probability, left, right, anchored in links:
+        a, b = clusters.find(left), clusters.find(right)
+        if a == b:
+            continue
+        reason = clusters.refusal(a, b, options, vetoes, anchored=anchored)
+        if reason:
+            review.append((left, right, probability, reason))
+        else:
+            clusters.union(a, b)
+    numbers: dict[int, int] = {}
+    cluster_of = [numbers.setdefault(clusters.find(i), len(numbers)) for i in range(len(records))]
+    # A review pair already in one cluster needs no review.
+    review = [p for p in review if cluster_of[p[0]] != cluster_of[p[1]]]
+    return cluster_of, review
+
+
+def deduplicate(records: Sequence[Record], options: Options | None = None) -> Result:
+    """Score and cluster records; bad records stay alone in their own cluster."""
+    options = options or Options()
+    good = [i for i, r in enumerate(records) if not r.bad]
+    pairs: list[tuple[int, int, float]] = []
+    trained = False
+    if len(good) >= 2:
+        rows = [record_features(i, records[i]) for i in good]
+        add_broad_block_keys(rows, options.max_block_group)
+        scored, trained = score_pairs(rows, options)
+        pairs = [(int(a), int(b), float(p)) for a, b, p in scored if p is not None]
+        pairs = [p for p in pairs if not math.isnan(p[2])]
+    cluster_of, review = cluster(records, pairs, options)
+    return Result(cluster_of=cluster_of, review=review, pairs_scored=len(pairs), trained=trained)
