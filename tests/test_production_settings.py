@@ -38,8 +38,21 @@ def test_deploy_check_passes_with_no_warnings(tmp_path: Path) -> None:
         PANAH_SECRET_KEY=secrets.token_urlsafe(60),
         PANAH_KEYS=json.dumps(new_key_document()),
         PANAH_VAR_DIR=str(tmp_path),
+        PANAH_HELPLINE_NUMBER="+92 81 0000000",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_warns_when_no_helpline_number_is_set(tmp_path: Path) -> None:
+    result = _panah(
+        "check",
+        "--deploy",
+        PANAH_ENV="production",
+        PANAH_SECRET_KEY=secrets.token_urlsafe(60),
+        PANAH_KEYS=json.dumps(new_key_document()),
+        PANAH_VAR_DIR=str(tmp_path),
+    )
+    assert "panah.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_encryption_keys(tmp_path: Path) -> None:

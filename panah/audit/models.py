@@ -26,6 +26,7 @@ class AuditEvent(models.Model):
         API = "api", _("API")
         CLI = "cli", _("Command line")
         TASK = "task", _("Background task")
+        SMS = "sms", _("SMS")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.models import User
 from panah.cases.models import CaseType, Outcome, Priority, Status
+from panah.cases.selectors import QueueSort
 from panah.core.widgets import DateTimeLocalInput
 from panah.places.models import District
 
@@ -33,6 +34,9 @@ class QueueFilterForm(forms.Form):
     mine = forms.BooleanField(label=_("Mine"), required=False)
     unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
     reference = forms.CharField(label=_("Reference"), max_length=24, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"), choices=QueueSort.choices, initial=QueueSort.URGENT, required=False
+    )
 
 
 class AssignForm(forms.Form):

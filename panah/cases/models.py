@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from panah.core.fields import EncryptedTextField
@@ -123,6 +124,24 @@ class Case(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # A copy of the person's stored deportation risk (Person.risk_rank: 0 low … 3 high, null
+    # while not assessed), so that "most urgent first" sorts by a column of this table, which
+    # an index can give in order; sorting by the joined person's column meant sorting every
+    # open case for each page. case_open copies it, services.case_risk_sync (called by
+    # rules.triage whenever it stores a person's rank) keeps it equal to the person's.
+    risk_rank = models.PositiveSmallIntegerField(
+        _("deportation risk"), null=True, blank=True, editable=False
+    )
+    # The queue's sort key: the rank, or -1 while not assessed, sorted descending. The order
+    # wanted is "rank descending, not assessed last", but NULLS LAST cannot go in an index on
+    # SQLite, and PostgreSQL's descending index puts nulls first; a key that is never null
+    # sorts the same on both, and both walk the same index (case_open_triage) for it. The
+    # database computes it from risk_rank, so the two cannot disagree.
+    triage_key = models.GeneratedField(
+        expression=Coalesce("risk_rank", -1, output_field=models.SmallIntegerField()),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -136,6 +155,17 @@ class Case(PublicIdModel):
                 fields=["organisation", "priority", "-created_at", "status"],
                 condition=~Q(status="closed"),
                 name="case_open_queue",
+            ),
+            # "Most urgent first" (selectors.QUEUE_ORDER), in the order it sorts: the first page
+            # of open cases is read in index order, however many there are.
+            models.Index(
+                F("organisation"),
+                F("priority"),
+                F("triage_key").desc(),
+                Coalesce("arrested_at", "created_at"),
+                F("reference"),
+                condition=~Q(status="closed"),
+                name="case_open_triage",
             ),
             models.Index(fields=["assigned_advocate", "status"]),
         ]
@@ -178,6 +208,7 @@ class CaseEvent(models.Model):
         PRODUCED = "produced", _("Produced before a magistrate")
         CUSTODY_WARNING = "custody_warning", _("Custody time nearly over")
         CONTACT = "contact", _("Helpline contact")
+        DISPATCH = "dispatch", _("Advocate alert")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"))

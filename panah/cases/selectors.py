@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from panah.accounts.selectors import Actor, actor_for
 from panah.audit.services import audit_record_read
@@ -55,6 +58,29 @@ def case_timeline_for(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "id")
 
 
+class QueueSort(models.TextChoices):
+    URGENT = "urgent", _("Most urgent first")
+    NEWEST = "newest", _("Newest first")
+
+
+# Both orders start with the priority an operator gave the case. Within a priority, "most
+# urgent" puts the person most exposed to arrest and deportation first (their stored risk,
+# copied onto the case: Case.risk_rank; people not assessed yet last, as triage_key is -1 for
+# them), then the case waiting longest: the oldest arrest, or the oldest case where there was
+# none. The reference, unique, keeps pages stable. Every term is a column or expression of the
+# case, in the order of the index case_open_triage, so the open queue's first page is read in
+# index order instead of sorting every open case; keep the two in step.
+QUEUE_ORDER: dict[str, tuple[Any, ...]] = {
+    QueueSort.URGENT: (
+        "priority",
+        "-triage_key",
+        Coalesce("arrested_at", "created_at").asc(),
+        "reference",
+    ),
+    QueueSort.NEWEST: ("priority", "-created_at"),
+}
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     status: str = "open"  # "open" (not closed), "all", or one status
@@ -64,10 +90,12 @@ class QueueFilters:
     mine: bool = False
     unassigned: bool = False
     reference: str = ""
+    sort: str = QueueSort.URGENT
 
 
 def case_queue_for(user: Any, *, filters: QueueFilters | None = None) -> QuerySet[Case]:
-    """Return the case queue: urgent first, then newest; joins what the queue page shows."""
+    """Return the case queue in the order asked for (most urgent first by default); joins
+    what the queue page shows."""
     actor = actor_for(user)
     f = filters or QueueFilters()
     qs = case_scope(actor)
@@ -92,7 +120,7 @@ def case_queue_for(user: Any, *, filters: QueueFilters | None = None) -> QuerySe
     return (
         qs.select_related("person", "place", "district", "assigned_advocate")
         .only(*QUEUE_COLUMNS)
-        .order_by("priority", "-created_at")
+        .order_by(*QUEUE_ORDER.get(f.sort, QUEUE_ORDER[QueueSort.URGENT]))
     )
 
 
@@ -111,6 +139,7 @@ QUEUE_COLUMNS = (
     "person__family_name",
     "person__given_name_native",
     "person__family_name_native",
+    "risk_rank",
     "place__id",
     "place__name",
     "place__name_ur",

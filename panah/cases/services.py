@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from panah.accounts.models import Membership, User
 from panah.accounts.selectors import Actor
 from panah.audit.services import Action, audit_record_write
 from panah.core.access import Capability, Role
-from panah.core.errors import DomainError, NotFound
+from panah.core.errors import DomainError, NotFound, PermissionDenied
 from panah.people.models import Person
 from panah.places.models import District, Place
 
@@ -78,10 +79,18 @@ def case_open(
         raise DomainError({"arrested_at": _("The time of arrest cannot be in the future.")})
     if place is not None and district is None:
         district = place.district
+    # The person's stored risk, for the queue's order: read from the row, not from `person`
+    # (which may predate a refresh), and locked. Race: a risk refresh of this person running
+    # meanwhile (rules.triage) copies the new rank onto their cases, but cannot see this one
+    # before we commit; with the row locked, one of the two waits for the other.
+    risk_rank = (
+        Person.objects.select_for_update().values_list("risk_rank", flat=True).get(pk=person.pk)
+    )
     case = Case(
         organisation=actor.organisation,
         reference=_next_reference(timezone.localdate(now).year),
         person=person,
+        risk_rank=risk_rank,
         case_type=case_type,
         priority=priority,
         district=district,
@@ -302,3 +311,54 @@ __all__ = [
     "case_transition",
     "deadline_add",
 ]
+
+
+def case_timeline_record(
+    case: Case, *, kind: str, actor: Actor | None = None, **data: Any
+) -> CaseEvent:
+    """Add a line to a case's timeline on behalf of another app (codes and ids only).
+
+    For steps that are not edits of the case itself (an alert sent, an answer received), so
+    other apps never create CaseEvents directly.
+    """
+    if kind not in CaseEvent.Kind.values:
+        raise ValueError(f"unknown case event kind {kind!r}")
+    return _event(case, actor, kind, **data)
+
+
+@transaction.atomic
+def case_accept_as_advocate(actor: Actor, case: Case, *, source: str) -> Case:
+    """The advocate alerted for an urgent case takes it: it is assigned to them.
+
+    Called by dispatch once it has decided this advocate's acceptance stands; the advocate
+    does not hold CASE_ASSIGN, which is why this is a service of its own.
+    """
+    if actor.role != Role.ADVOCATE:
+        raise PermissionDenied
+    _require_own(actor, case)
+    case = _lock(case)
+    if not case.is_open:
+        raise DomainError(_("A closed case cannot be assigned. Reopen it first."))
+    case.assigned_advocate = actor.user
+    fields = ["assigned_advocate"]
+    if case.status == Status.NEW:
+        case.status = Status.ASSIGNED
+        fields.append("status")
+    case.save(update_fields=[*fields, "updated_at"])
+    _event(case, actor, CaseEvent.Kind.ASSIGNED, advocate=actor.user.pk, accepted=True)
+    audit_record_write(actor, case, action=Action.UPDATE, fields=fields, source=source)
+    return case
+
+
+def case_risk_sync(person_ids: Iterable[Any], *, rank: int | None) -> int:
+    """Copy a person's newly stored risk rank onto all their cases; return how many changed.
+
+    rules.triage calls it in the transaction where it stores the rank on the people (their
+    rows locked), so a case's copy, by which the queue sorts, never disagrees with its person's
+    for longer than that transaction. One UPDATE, atomic on its own; rows already equal are
+    left alone. Not audited, like the person's rank (rules/triage.py): it is derived, and the
+    facts it comes from were audited where they were written. `updated_at` is kept too.
+    """
+    # exclude() counts a null copy as different from any rank (SQL's <> alone would skip it).
+    cases = Case.objects.filter(person_id__in=list(person_ids)).exclude(risk_rank=rank)
+    return cases.update(risk_rank=rank)

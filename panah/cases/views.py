@@ -30,6 +30,7 @@ from panah.cases.forms import (
 from panah.cases.models import Case
 from panah.cases.selectors import (
     QueueFilters,
+    QueueSort,
     case_for_write,
     case_get_for,
     case_queue_for,
@@ -44,7 +45,7 @@ QUEUE_PAGE_SIZE = 50
 @login_required
 @require_GET
 def case_queue(request: HttpRequest) -> HttpResponse:
-    """The case queue, urgent first; filters re-render only the rows for htmx requests."""
+    """The case queue, most urgent first; filters re-render only the rows for htmx requests."""
     actor = actor_for(request.user)
     if not (actor.can(Capability.CASE_VIEW_ALL) or actor.can(Capability.CASE_VIEW_ASSIGNED)):
         actor.require(Capability.CASE_VIEW_ALL)
@@ -60,15 +61,19 @@ def case_queue(request: HttpRequest) -> HttpResponse:
             mine=d["mine"],
             unassigned=d["unassigned"],
             reference=d["reference"],
+            sort=d["sort"] or QueueSort.URGENT,
         )
     page = Paginator(case_queue_for(request.user, filters=filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     now = timezone.now()
     rows = [
-        (case, custody_clock(case.arrested_at, now, produced_at=case.produced_at))
-        if case.arrested_at is not None and case.is_urgent_arrest and case.is_open
-        else (case, None)
+        (
+            case,
+            custody_clock(case.arrested_at, now, produced_at=case.produced_at)
+            if case.arrested_at is not None and case.is_urgent_arrest and case.is_open
+            else None,
+        )
         for case in page.object_list
     ]
     return render_page_or_partial(

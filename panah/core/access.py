@@ -36,25 +36,64 @@ class Capability(enum.StrEnum):
     STATS_VIEW = "stats.view"
     RIGHTS_REVIEW = "rights.review"  # approve an article's wording as a lawyer
     RIGHTS_PUBLISH = "rights.publish"  # make a reviewed article public
+    # Import places (police stations, courts, …) from CSV or GeoJSON. Places are public
+    # reference data shared by every organisation: one coordinator's import changes them for
+    # everyone, which is why only coordinators and organisation administrators hold it.
+    PLACES_MANAGE = "places.manage"
+    # The advocates' directory (profiles, masked phones, panels): those who assign cases.
+    ADVOCATES_VIEW = "advocates.view"
+    # Add, change and verify advocates' profiles; build the on-call rota; coordinators' duty
+    # phones. Coordinators run the rota; organisation administrators stand in for them.
+    ADVOCATES_MANAGE = "advocates.manage"
+    # Panels under an MoU bind the organisation to another body: its administrator's decision.
+    PANELS_MANAGE = "panels.manage"
+    # An advocate's own page: their profile, their shifts, alerts ON/OFF.
+    ADVOCATE_SELF = "advocate.self"
+    # Print police station sheets: the helpline and the listed advocates' names and phones
+    # (they agreed to be printed) for every station; staff who hand sheets to stations.
+    SHEETS_PRINT = "sheets.print"
 
 
 _C = Capability
 _INTAKE = {_C.PERSON_VIEW, _C.PERSON_EDIT, _C.CASE_VIEW_ALL, _C.CASE_OPEN, _C.CASE_NOTE}
 _CONTACTS = {_C.CONTACT_VIEW, _C.CONTACT_LOG}
 _MANAGE = {_C.CASE_ASSIGN, _C.CASE_TRANSITION}
+_ADVOCATES = {_C.ADVOCATES_VIEW, _C.ADVOCATES_MANAGE}
+_SHEETS = {_C.SHEETS_PRINT}
 
 # Least privilege: analysts see statistics only, never a person; advocates see the cases
 # assigned to them (and the people on those cases), nothing else of their organisation.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.OPERATOR: frozenset(_INTAKE | _CONTACTS),
+    Role.OPERATOR: frozenset(_INTAKE | _CONTACTS | _SHEETS),
     Role.ADVOCATE: frozenset(
-        {_C.PERSON_VIEW, _C.CASE_VIEW_ASSIGNED, _C.CASE_TRANSITION, _C.CASE_NOTE, _C.RIGHTS_REVIEW}
+        {
+            _C.PERSON_VIEW,
+            _C.CASE_VIEW_ASSIGNED,
+            _C.CASE_TRANSITION,
+            _C.CASE_NOTE,
+            _C.RIGHTS_REVIEW,
+            _C.ADVOCATE_SELF,
+        }
     ),
-    Role.CASE_MANAGER: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW}),
-    Role.COORDINATOR: frozenset(_INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW, _C.RIGHTS_PUBLISH}),
+    Role.CASE_MANAGER: frozenset(
+        _INTAKE | _CONTACTS | _MANAGE | _SHEETS | {_C.STATS_VIEW, _C.ADVOCATES_VIEW}
+    ),
+    Role.COORDINATOR: frozenset(
+        _INTAKE
+        | _CONTACTS
+        | _MANAGE
+        | _ADVOCATES
+        | _SHEETS
+        | {_C.STATS_VIEW, _C.RIGHTS_PUBLISH, _C.PLACES_MANAGE}
+    ),
     Role.ANALYST: frozenset({_C.STATS_VIEW}),
     Role.ORG_ADMIN: frozenset(
-        _INTAKE | _CONTACTS | _MANAGE | {_C.STATS_VIEW, _C.AUDIT_VIEW, _C.RIGHTS_PUBLISH}
+        _INTAKE
+        | _CONTACTS
+        | _MANAGE
+        | _ADVOCATES
+        | _SHEETS
+        | {_C.STATS_VIEW, _C.AUDIT_VIEW, _C.RIGHTS_PUBLISH, _C.PLACES_MANAGE, _C.PANELS_MANAGE}
     ),
 }
 

@@ -13,14 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from panah.accounts.selectors import Actor
 from panah.audit.services import Action, audit_record_write
 from panah.cases import services as case_services
-from panah.cases.models import Case, CaseEvent
+from panah.cases.models import Case, CaseEvent, Priority
 from panah.core.access import Capability
 from panah.core.errors import DomainError
 from panah.core.normalise import normalise_phone
+from panah.dispatch.services import dispatch_start
 from panah.helpline.models import CallerRelation, Channel, Contact
 from panah.people import services as people_services
 from panah.people.models import Consent, Person
 from panah.places.models import District, Place
+from panah.rules.triage import person_risk_refresh
 
 
 @transaction.atomic
@@ -143,7 +145,7 @@ class IntakeResult:
 @transaction.atomic
 def intake_record(actor: Actor, *, data: IntakeData, source: str = "web") -> IntakeResult:
     """Record a helpline intake in one transaction: person (found or new), caller, document,
-    contact and, if asked, a new case. Either all of it is saved or none of it."""
+    their stored risk, contact and, if asked, a new case. Either all of it is saved or none."""
     actor.require(Capability.CONTACT_LOG)
     person = data.person
     if person is None:
@@ -183,6 +185,11 @@ def intake_record(actor: Actor, *, data: IntakeData, source: str = "web") -> Int
             expires_on=data.document.expires_on,
             source=source,
         )
+    # The person's facts are complete: store their risk now, so the case opened below takes
+    # its place in the queue at once (people services cannot: people must not import rules).
+    person_risk_refresh(person)
+    if caller is not None and caller.pk != person.pk:
+        person_risk_refresh(caller)
     case: Case | None = None
     if data.case is not None:
         case = case_services.case_open(
@@ -198,6 +205,16 @@ def intake_record(actor: Actor, *, data: IntakeData, source: str = "web") -> Int
             summary=data.summary,
             source=source,
         )
+    # Someone is in custody now: alert the advocate on duty at once, in this transaction.
+    # With no place or district recorded there is nobody to route to; the coordinator starts
+    # it from the case page once the place is known.
+    if (
+        case is not None
+        and case.is_urgent_arrest
+        and case.priority == Priority.URGENT
+        and (case.place_id is not None or case.district_id is not None)
+    ):
+        dispatch_start(None, case)
     contact = contact_log(
         actor,
         channel=data.channel,

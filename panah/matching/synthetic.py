@@ -456,3 +456,14 @@ def write(path: Path, people: int, *, seed: int = 7, truth: Path | None = None) 
             if truth_file:
                 truth_file.close()
     return count
+
+
+def people(count: int, *, seed: int = 7) -> Iterator[Person]:
+    """Yield ``count`` synthetic people as they are (names unvaried), for search benchmarks."""
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)
+    yield from _people(rng, count)
+
+
+def registration(rng: random.Random, person: Person, record_id: str) -> list[str]:
+    """Return one noisy registration of a person, as a CSV row in the order of HEADER."""
+    return _registration(rng, person, record_id)

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from panah.core.sms import sms_segments
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("en", "ur", "ps", "fa")
 TOPICS = ("arrest", "documents", "family", "return", "help")
@@ -24,13 +26,6 @@ HELPLINE_PLACEHOLDER = "{helpline}"
 HELPLINE_ALLOWANCE = 16
 TITLE_MAX = 60
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-# GSM 03.38 basic character set: a summary made only of these fits 153 characters a segment.
-GSM7_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENDED = set("^{}\\[~]|€")  # two septets each
 
 
 class ContentError(ValueError):
@@ -76,16 +71,6 @@ class ArticleFile:
         }
         encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(encoded).hexdigest()
-
-
-def sms_segments(text: str) -> int:
-    """Return how many SMS segments a text takes (GSM-7 when it can, else UCS-2)."""
-    if all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in text):
-        septets = sum(2 if ch in GSM7_EXTENDED else 1 for ch in text)
-        return 1 if septets <= 160 else -(-septets // 153)
-    # UCS-2 counts UTF-16 code units: characters outside the BMP take two.
-    units = len(text.encode("utf-16-le")) // 2
-    return 1 if units <= 70 else -(-units // 67)
 
 
 def summary_fits(summary: str, *, segments: int = 2) -> bool:

@@ -2,54 +2,27 @@
 
 WeasyPrint lays text out with Pango and HarfBuzz, so Urdu, Pashto and Dari are shaped and
 ordered correctly; the fonts are the project's vendored OFL fonts, read from disk, so a
-leaflet renders the same on a machine with no network and no system Arabic fonts.
+leaflet renders the same on a machine with no network and no system Arabic fonts (the shared
+helpers are in `panah.core.pdf`).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-from pathlib import Path
 
-import segno
-from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from panah.core.pdf import FONT_FILES, PdfUnavailable, font_uri, qr_data_uri, render_pdf
 from panah.rights.models import ArticleVersion
 from panah.rights.render import body_html, helpline_number, summary_text
 
 # Urdu readers expect Nastaliq; Pashto and Dari are printed in Naskh.
 FONT_FAMILIES = {"en": "Noto Sans", "ur": "Noto Nastaliq Urdu", "ps": "Noto Naskh Arabic"}
 FONT_FAMILIES["fa"] = FONT_FAMILIES["ps"]
-FONT_FILES = {
-    "Noto Sans": ("noto-sans-latin-400-normal", "noto-sans-latin-700-normal"),
-    "Noto Naskh Arabic": (
-        "noto-naskh-arabic-arabic-400-normal",
-        "noto-naskh-arabic-arabic-700-normal",
-    ),
-    "Noto Nastaliq Urdu": (
-        "noto-nastaliq-urdu-arabic-400-normal",
-        "noto-nastaliq-urdu-arabic-700-normal",
-    ),
-}
 
-
-class LeafletUnavailable(RuntimeError):
-    """WeasyPrint or its system libraries (Pango) are missing on this server."""
-
-
-def _font_uri(name: str) -> str:
-    found = finders.find(f"vendor/fonts/{name}.woff2")
-    if not found:
-        raise LeafletUnavailable(f"font file {name}.woff2 is missing from static files")
-    return Path(str(found)).as_uri()
-
-
-def _qr_data_uri(url: str) -> str:
-    svg = segno.make(url, error="m").svg_inline(scale=4, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
+# WeasyPrint or its system libraries (Pango) are missing on this server (the views catch it).
+LeafletUnavailable = PdfUnavailable
 
 # Nastaliq's letters climb and descend far more than Naskh's or Latin's: give its lines room.
 LINE_HEIGHTS = {"Noto Nastaliq Urdu": 2.0}
@@ -73,11 +46,11 @@ def leaflet_html(version: ArticleVersion, *, article_url: str, font_size: float 
             "font_family": family,
             "font_size": f"{font_size:g}",
             "line_height": f"{LINE_HEIGHTS.get(family, 1.45):g}",
-            "font_regular": _font_uri(regular),
-            "font_bold": _font_uri(bold),
-            "latin_regular": _font_uri(latin_regular),
-            "latin_bold": _font_uri(latin_bold),
-            "qr": _qr_data_uri(article_url),
+            "font_regular": font_uri(regular),
+            "font_bold": font_uri(bold),
+            "latin_regular": font_uri(latin_regular),
+            "latin_bold": font_uri(latin_bold),
+            "qr": qr_data_uri(article_url),
             "article_url": article_url,
         },
     )
@@ -91,15 +64,9 @@ def leaflet_pdf(version: ArticleVersion, *, article_url: str) -> bytes:
     cache_key = f"rights:leaflet:{key}"
     pdf = cache.get(cache_key)
     if pdf is None:
-        try:
-            import weasyprint  # noqa: PLC0415 - loads Pango; only the leaflet view needs it
-        except OSError as exc:  # the Python package is there but Pango is not
-            raise LeafletUnavailable(str(exc)) from exc
-        for font_size in FONT_SIZES_PT:
-            html = leaflet_html(version, article_url=article_url, font_size=font_size)
-            document = weasyprint.HTML(string=html).render()
-            if len(document.pages) == 1:
-                break
-        pdf = document.write_pdf()
+        pdf = render_pdf(
+            lambda font_size: leaflet_html(version, article_url=article_url, font_size=font_size),
+            FONT_SIZES_PT,
+        )
         cache.set(cache_key, pdf, timeout=24 * 3600)
     return bytes(pdf)

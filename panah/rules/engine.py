@@ -30,11 +30,15 @@ import datetime
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from panah.rules.policy import DocumentRule, Phase, Policy, PorEnd, PorValidity
 
-RISK_ORDER = ("low", "medium", "elevated", "high")
+# Risk levels, least first, with their rank. The rank is stored (people.Person.risk_rank) so that
+# queues sort by risk in SQL: never renumber a level, and give a new one a data migration.
+RISK_RANK: Mapping[str, int] = MappingProxyType({"low": 0, "medium": 1, "elevated": 2, "high": 3})
+RISK_ORDER = tuple(RISK_RANK)
 WARNING_DAYS = 60
 ADULT_AGE = 18
 # Weakest last, so max() picks the weakest of several grounds.
@@ -131,7 +135,7 @@ class _Basis:
 
 
 def _rank(risk: str) -> int:
-    return RISK_ORDER.index(risk)
+    return RISK_RANK[risk]
 
 
 def _worst(*risks: str) -> str:

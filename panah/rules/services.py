@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 
-from panah.people.models import Person
+from panah.core.sms import sms_segments
+from panah.people.models import IdentityDocument, Person
 from panah.rules import engine, labels
 from panah.rules.policy import Policy, load_policy
 
@@ -19,20 +21,25 @@ def current_policy() -> Policy:
     return load_policy()
 
 
-def facts_from_person(person: Person) -> engine.PersonFacts:
-    """Return the engine's facts for a person, as recorded (documents, birth, family facts)."""
-    documents = tuple(
+def facts_from_person(
+    person: Person, *, documents: Iterable[IdentityDocument] | None = None
+) -> engine.PersonFacts:
+    """Return the engine's facts for a person, as recorded (documents, birth, family facts).
+
+    `documents` defaults to `person.documents.all()`, which may be a prefetched copy.
+    """
+    facts_documents = tuple(
         engine.Document(
             type=doc.doc_type,
             number="",  # the engine never needs the number: keep it out of memory copies
             issued=doc.issued_on,
             expires=doc.expires_on,
         )
-        for doc in person.documents.all()
+        for doc in (person.documents.all() if documents is None else documents)
         if doc.doc_type in engine.DOCUMENT_TYPES
     )
     return engine.PersonFacts(
-        documents=documents,
+        documents=facts_documents,
         birth_date=person.birth_date,
         birth_year=person.birth_year,
         born_in_pakistan=person.born_in_pakistan,
@@ -64,3 +71,19 @@ def json_assess(raw: str | bytes, *, policy: Policy | None = None) -> dict[str, 
     facts, on = engine.parse_json_input(raw)
     assessment = engine.assess(facts, on, policy or current_policy())
     return engine.as_json(assessment, labels.texts())
+
+
+def assessment_sms(result: dict[str, Any], *, segments: int = 2) -> str:
+    """Return an assessment as one SMS: status, risk, then as many actions as fit.
+
+    The self-service line's hook: call it inside the caller's language (translation.override)
+    on the result of `facts_assess`. It never cuts a sentence: an action that does not fit in
+    the segments is left out whole, and status plus risk always go.
+    """
+    text = f"{result['status']['label']}. {result['risk_label']}."
+    for action in result["actions"]:
+        longer = f"{text} {action['text']}"
+        if sms_segments(longer) > segments:
+            break
+        text = longer
+    return text

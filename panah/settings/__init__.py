@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "panah.helpline",
     "panah.rules",
     "panah.rights",
+    "panah.messaging",
+    "panah.advocates",
+    "panah.dispatch",
     "panah.api",
     "panah.demo",
 ]
@@ -261,5 +264,15 @@ LOGGING = {
 PANAH_CASE_REFERENCE_PREFIX = env_str("PANAH_CASE_REFERENCE_PREFIX", "PNH")
 PANAH_CUSTODY_WARNING_HOURS = env_int("PANAH_CUSTODY_WARNING_HOURS", 20)
 PANAH_DEFAULT_PHONE_REGION = env_str("PANAH_DEFAULT_PHONE_REGION", "PK")
+# Outbound SMS/WhatsApp: the backend class (issue 4 adds the providers) and the file backend's
+# output file.
+PANAH_MESSAGING_BACKEND = env_str("PANAH_MESSAGING_BACKEND", "panah.messaging.backends.FileBackend")
+PANAH_MESSAGING_FILE = env_str("PANAH_MESSAGING_FILE", str(VAR_DIR / "outbox.jsonl"))
+# Where Panah is reached from outside, for links in messages (alerts' answer links).
+PANAH_BASE_URL = env_str("PANAH_BASE_URL", "http://127.0.0.1:8000")
+# Dispatch: minutes an advocate has to answer an alert, and how many unanswered alerts
+# (refusals or silences) before the coordinator on duty is alerted.
+PANAH_DISPATCH_ANSWER_MINUTES = env_int("PANAH_DISPATCH_ANSWER_MINUTES", 10)
+PANAH_DISPATCH_MAX_UNANSWERED = env_int("PANAH_DISPATCH_MAX_UNANSWERED", 3)
 # The refugee helpline's number, as printed in know-your-rights articles, SMS and leaflets.
 PANAH_HELPLINE_NUMBER = env_str("PANAH_HELPLINE_NUMBER", "")

@@ -220,6 +220,15 @@ def test_authenticated_search_finds_by_phone_document_or_name(client, personas, 
     assert [m["id"] for m in found.json()] == [str(case.person_id)]
 
 
+def test_api_search_ranks_spelling_variants_with_a_score(client, personas, case):
+    _as(client, personas["a"]["operator"])
+    found = client.post(
+        "/api/v1/people/search", {"q": "Shabaana Tareen"}, content_type="application/json"
+    ).json()
+    assert found[0]["id"] == str(case.person_id)
+    assert 0 < found[0]["score"] <= 100 and "name" in found[0]["matched"]
+
+
 def test_api_search_never_crosses_organisations(client, personas, case):
     _as(client, personas["b"]["operator"])
     for query in ("0321 1234567", "Shabana Tarin", "ACC-99887766"):

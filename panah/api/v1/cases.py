@@ -38,7 +38,8 @@ class TransitionIn(Schema):
 @router.get("/", response=list[CaseOut])
 @paginate(LimitOffsetPagination)
 def case_queue(request: HttpRequest, status: str = "open", priority: int | None = None):  # type: ignore[no-untyped-def]
-    """The case queue: urgent first, then newest."""
+    """The case queue, most urgent first: priority, then the person's risk (the copy each case
+    carries), then longest wait; the same selector, order and index as the queue page."""
     return case_queue_for(request.user, filters=QueueFilters(status=status, priority=priority))
 
 

@@ -15,7 +15,10 @@ class PersonMatchOut(Schema):
     id: uuid.UUID
     display_name: str
     birth_year: int | None
-    matched: list[str]
+    score: int = Field(description="How well the person matches the query, 0 to 100.")
+    matched: list[str] = Field(
+        description="What agreed in the indexes: name, father, birth_year, phone, document."
+    )
 
 
 class DocumentOut(Schema):
@@ -56,9 +59,11 @@ class SearchIn(Schema):
 
 @router.post("/search", response=list[PersonMatchOut])
 def person_search(request: HttpRequest, payload: SearchIn) -> list[dict[str, object]]:
-    """Find people by phone number, document number or name.
+    """Find people by any mix of name, father's name, year of birth, phone and document number.
 
-    A POST with the query in the body: names and numbers never go into URLs (DP-6).
+    Free text, as the console's search box takes it ("mohd rehman s/o abdulghani 1985"), in
+    Latin or Arabic script; the best matches first. A POST with the query in the body: names
+    and numbers never go into URLs (DP-6).
     """
     q = payload.q
     return [
@@ -66,6 +71,7 @@ def person_search(request: HttpRequest, payload: SearchIn) -> list[dict[str, obj
             "id": m.person.pk,
             "display_name": m.person.display_name,
             "birth_year": m.person.birth_year,
+            "score": m.score,
             "matched": list(m.matched),
         }
         for m in person_search_for(request.user, query=q, source=Source.API)

@@ -28,6 +28,9 @@ PUBLIC = {
     "rights:library",
     "rights:article",
     "rights:leaflet",
+    # An advocate answers an alert from its link without logging in: the signed, expiring
+    # token is the key (dispatch/tests check that a bad token gets a 404).
+    "dispatch:offer_link",
 }
 
 

@@ -76,3 +76,24 @@ def test_a_user_without_an_organisation_gets_nothing(rules_client, db):
     response = rules_client.post("/rules/assess", json=OK, user=UserFactory())
     assert response.status_code == 404
     assert "risk" not in response.json()
+
+
+@pytest.mark.parametrize("language", ["en", "ur", "ps", "fa"])
+def test_the_self_service_sms_keeps_status_and_risk_within_two_segments(language):
+    from django.utils import translation
+
+    from panah.core.sms import sms_segments  # noqa: PLC0415
+    from panah.rules.services import assessment_sms, facts_assess
+
+    data = {
+        "on": "2026-01-10",
+        "documents": [{"type": "por", "expires": "2025-06-30"}],
+        "date_of_birth": "2010",
+    }
+    with translation.override(language):
+        result = facts_assess(data)
+        text = assessment_sms(result)
+    assert text.startswith(result["status"]["label"])
+    assert result["risk_label"] in text
+    assert sms_segments(text) <= 2
+    assert result["actions"][0]["text"] in text  # at least the first action fits

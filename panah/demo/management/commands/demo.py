@@ -14,9 +14,10 @@ import dataclasses
 import datetime
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from unittest import mock
 
@@ -29,11 +30,14 @@ from django.utils import timezone
 from panah.accounts.models import Organisation, User
 from panah.accounts.selectors import Actor, actor_for
 from panah.accounts.services import organisation_create, staff_create
+from panah.advocates import services as advocates
+from panah.advocates.models import Advocate, Shift
 from panah.audit.services import Source
 from panah.cases import services as cases
 from panah.cases.models import Case, CaseType, Outcome, Priority, Status
 from panah.core.access import Role
 from panah.demo import synthetic
+from panah.dispatch.services import dispatch_start
 from panah.helpline import services as helpline
 from panah.helpline.models import Contact
 from panah.people import services as people
@@ -42,6 +46,7 @@ from panah.places.models import District, Place
 from panah.places.services import places_load
 from panah.rights import services as rights
 from panah.rights.models import ArticleVersion, ReviewState
+from panah.rules.triage import risk_refresh_stale
 
 DEMO_PASSWORD = "panah-demo-2026"
 SEED = 20231003  # the day the repatriation plan was announced (facts.md §2.1)
@@ -68,6 +73,27 @@ STAFF = [
     ("analyst", Role.ANALYST, "Omar", "Shah", "en"),
 ]
 SMALL_ORG_STAFF = {"admin", "operator", "advocate"}
+# Advocates' profiles by staff suffix: (languages, specialisations, listed on police station
+# sheets). Enrolment numbers are BBC-DEMO-0001 …; phones sit in an obviously made-up block
+# (0300 0000101 …, the coordinator's duty phone 0300 0000201).
+ADVOCATE_PROFILES: dict[str, tuple[list[str], list[str], bool]] = {
+    "advocate": (["ps", "ur", "en"], ["arrest_bail", "foreigners_act"], True),
+    "advocate2": (["fa", "ps", "ur"], ["arrest_bail", "juvenile", "family"], True),
+    "advocate3": (["ps", "ur", "bal", "en"], ["documents", "asylum", "arrest_bail"], False),
+}
+QUETTA_BASE = (Decimal("30.1830"), Decimal("66.9990"))  # chambers near the district courts
+# The first organisation's weekly rota for Quetta: (staff, weekdays, from, until). Days by
+# Kamran; nights by Nadia (Sunday to Thursday) and Yousaf (Friday); Saturday night nobody,
+# the gap the rota page warns about. The coordinator is on duty for escalations by day.
+ROTA: list[tuple[str, Sequence[int], datetime.time, datetime.time]] = [
+    ("advocate", range(7), datetime.time(8), datetime.time(20)),
+    ("advocate2", (6, 0, 1, 2, 3), datetime.time(20), datetime.time(8)),
+    ("advocate3", (4,), datetime.time(20), datetime.time(8)),
+    ("coordinator", range(7), datetime.time(8), datetime.time(20)),
+]
+SMALL_ORG_ROTA: list[tuple[str, Sequence[int], datetime.time, datetime.time]] = [
+    ("advocate", range(6), datetime.time(9), datetime.time(18)),
+]
 
 
 class _Clock:
@@ -130,6 +156,10 @@ class Command(BaseCommand):
                 + ", ".join(f"{n} {what}" for what, n in counts.items())
                 + "."
             )
+        # Outside the stories' moved clock, and on every start, so the queue sorts by the risk
+        # as of today (what `panah rules refresh` does daily in production).
+        refreshed = risk_refresh_stale()
+        self.stdout.write(f"Deportation risk assessed for {refreshed} people.")
         published = self._rights_library()
         self.stdout.write(f"Know-your-rights library: {published} language versions published.")
         if not settings.PANAH_HELPLINE_NUMBER:
@@ -198,21 +228,116 @@ class Command(BaseCommand):
             "residence": [quetta] * 6
             + list(District.objects.filter(name__in=["Pishin", "Killa Abdullah", "Chaman"])),
         }
+        orgs: list[_Org] = []
         with _story_clock() as clock:
             for name, kind, prefix, count in ORGANISATIONS:
                 org = self._organisation(name, kind, prefix)
+                orgs.append(org)
                 story = _Stories(rng, clock, org, places)
                 for _ in range(count):
                     story.person_with_story()
                 story.households(count // 12)
                 story.information_contacts(count // 5)
+        # In real time, after the stories: profiles are verified today, the rota is current.
+        self._advocates(orgs, quetta)
+        self._live_alert()
         return {
             "organisations": Organisation.objects.count(),
             "staff": User.objects.count(),
             "people": Person.objects.count(),
             "cases": Case.objects.count(),
             "contacts": Contact.objects.count(),
+            "advocates": Advocate.objects.count(),
+            "shifts": Shift.objects.count(),
         }
+
+    def _live_alert(self) -> None:
+        """One arrest from the last hours, still without an advocate, goes out to the rota,
+        so the case page shows an alert waiting for YES (answer it with `panah dispatch
+        reply`, or the link in var/outbox.jsonl)."""
+        case = (
+            Case.objects.filter(
+                case_type=CaseType.ARREST,
+                priority=Priority.URGENT,
+                status=Status.NEW,
+                assigned_advocate__isnull=True,
+                place__district__name="Quetta",
+                organisation__name=ORGANISATIONS[0][0],
+            )
+            .order_by("-arrested_at")
+            .first()
+        )
+        if case is not None:
+            dispatch_start(None, case)
+
+    def _advocates(self, orgs: list[_Org], quetta: District) -> None:
+        """Profiles for the demo advocates, a panel under an MoU, the weekly rota and the
+        coordinator's duty phone, through the advocates' services.
+
+        The first organisation covers Quetta round the clock except Saturday night (20:00 to
+        Sunday 08:00), so the rota page shows its gap warning whatever the day; the small
+        organisations' advocates are on duty in the daytime only.
+        """
+        stations = list(
+            Place.objects.filter(kind=Place.Kind.POLICE_STATION, district=quetta)
+            .exclude(name__startswith="Women")
+            .order_by("name")
+        )
+        women_station = Place.objects.filter(name__startswith="Women Police Station").first()
+        first, panel_org = orgs[0], orgs[1]
+        panel = advocates.panel_create(
+            actor_for(first.staff["admin"]),
+            name="BBC Refugee Legal Aid Panel (demo)",
+            mou_reference="MOU-DEMO-2024-01",
+            mou_signed_on=datetime.date(2024, 3, 1),
+            organisations=[panel_org.organisation],
+            source=Source.CLI,
+        )
+        enrolment = 0
+        for org in orgs:
+            manager = actor_for(org.staff.get("coordinator") or org.staff["admin"])
+            for n, (suffix, user) in enumerate(
+                (k, u) for k, u in org.staff.items() if k.startswith("advocate")
+            ):
+                enrolment += 1
+                languages, specialisations, listed = ADVOCATE_PROFILES[suffix]
+                places = stations[4 * n : 4 * n + 4]
+                if suffix == "advocate2" and women_station is not None:
+                    places.append(women_station)
+                advocate = advocates.advocate_create(
+                    manager,
+                    user=user,
+                    bar_council="Balochistan Bar Council",
+                    enrolment_number=f"BBC-DEMO-{enrolment:04d}",
+                    languages=languages,
+                    specialisations=specialisations,
+                    district_ids=[quetta.pk],
+                    place_ids=[p.pk for p in places],
+                    phone=f"0300 0000{100 + enrolment}",
+                    base_latitude=QUETTA_BASE[0] + Decimal("0.004") * enrolment,
+                    base_longitude=QUETTA_BASE[1] - Decimal("0.003") * enrolment,
+                    panel=panel if org is panel_org else None,
+                    listed_on_sheets=listed,
+                    source=Source.CLI,
+                )
+                advocates.advocate_verify(manager, advocate, source=Source.CLI)
+            rota = ROTA if org is first else SMALL_ORG_ROTA
+            for suffix, weekdays, starts, ends in rota:
+                for weekday in weekdays:
+                    advocates.shift_add(
+                        manager,
+                        user=org.staff[suffix],
+                        kind=Shift.Kind.WEEKLY,
+                        weekday=weekday,
+                        starts=starts,
+                        ends=ends,
+                        district=quetta,
+                        source=Source.CLI,
+                    )
+            if "coordinator" in org.staff:
+                advocates.duty_phone_set(
+                    manager, user=org.staff["coordinator"], phone="0300 0000201", source=Source.CLI
+                )
 
     def _organisation(self, name: str, kind: str, prefix: str) -> _Org:
         organisation = organisation_create(name=name, kind=kind)

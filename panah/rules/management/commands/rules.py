@@ -1,4 +1,5 @@
-"""`panah rules assess` (JSON on stdin → assessment JSON) and `panah rules timeline`."""
+"""`panah rules assess` (JSON on stdin → assessment JSON), `panah rules timeline` and
+`panah rules refresh` (re-assess the stored risk of every person not assessed today)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from panah.rules.engine import MAX_INPUT_BYTES, InputError
 from panah.rules.policy import Policy, PolicyError, load_policy
 from panah.rules.services import current_policy, json_assess
+from panah.rules.triage import risk_refresh_stale
 
 # Bad input exits with status 2 (the documented contract), not the 1 of Django's CommandError,
 # which stays for faults that are not the caller's (an unreadable policy file).
@@ -22,12 +24,14 @@ class Command(BaseCommand):
     help = (
         "assess: read one JSON object on standard input (the person's documents and a date "
         '"on") and print what they mean on that date; bad input exits with status 2. '
-        "timeline: print the policy's dated decisions in the order they became known."
+        "timeline: print the policy's dated decisions in the order they became known. "
+        "refresh: re-assess and store the risk of every person not yet assessed today under "
+        "the installed policy (run it daily from cron or a systemd timer)."
     )
     stealth_options = ("stdin",)  # tests pass a stream: call_command(..., stdin=StringIO(…))
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["assess", "timeline"])
+        parser.add_argument("action", choices=["assess", "timeline", "refresh"])
         parser.add_argument(
             "--policy",
             type=Path,
@@ -38,10 +42,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "refresh" and options["policy"]:
+            # The stored risk orders the case queue: it must come from the installed policy.
+            raise CommandError("refresh uses the installed policy; --policy is for checking")
         try:
             policy = load_policy(options["policy"]) if options["policy"] else current_policy()
         except PolicyError as exc:
             raise CommandError(str(exc)) from exc
+        if action == "refresh":
+            count = risk_refresh_stale(policy=policy)
+            self.stdout.write(f"{count} people re-assessed (policy {policy.version}).")
+            return
         if action == "timeline":
             self._timeline(policy, as_json=options["json"])
             return

@@ -1,15 +1,17 @@
-"""Loading the public reference data (districts and places)."""
+"""Loading the bundled reference data (`data/balochistan.json`): districts and places."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from panah.places.models import District, Place
 
-DEFAULT_DATA = Path(__file__).resolve().parent / "data" / "balochistan.json"
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "balochistan.json"
 
 _SOURCE_MAX = Place._meta.get_field("source").max_length or 250
 
@@ -45,14 +47,22 @@ def places_load(path: Path | str = DEFAULT_DATA) -> tuple[int, int]:
             raise PlacesDataError(f"{path}: unknown kind {row.get('kind')!r} for {row.get('name')}")
         if row.get("district") not in districts:
             raise PlacesDataError(f"{path}: {row['name']} names an unknown district")
-        Place.objects.update_or_create(
-            district=districts[row["district"]],
-            kind=row["kind"],
-            name=row["name"],
-            defaults={
-                "name_ur": row.get("name_ur", ""),
-                "address": row.get("address", ""),
-                "source": row.get("source", "")[:_SOURCE_MAX],
-            },
-        )
+        place = Place.objects.filter(
+            district=districts[row["district"]], kind=row["kind"], name=row["name"]
+        ).first() or Place(district=districts[row["district"]], kind=row["kind"], name=row["name"])
+        place.name_ur = row.get("name_ur", "")
+        place.address = row.get("address", "")
+        place.jurisdiction = row.get("jurisdiction", "")
+        place.latitude = _json_coordinate(row.get("latitude"))
+        place.longitude = _json_coordinate(row.get("longitude"))
+        place.source = row.get("source", "")[:_SOURCE_MAX]
+        try:
+            place.full_clean()
+        except ValidationError as exc:
+            raise PlacesDataError(f"{path}: {row['name']}: {exc.messages}") from exc
+        place.save()
     return len(districts), len(place_rows)
+
+
+def _json_coordinate(value: object) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
