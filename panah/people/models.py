@@ -76,6 +76,14 @@ class Person(PublicIdModel):
     born_in_pakistan = models.BooleanField(_("born in Pakistan"), default=False)
     pakistani_parent = models.BooleanField(_("has a Pakistani parent"), default=False)
     asylum_claim_pending = models.BooleanField(_("asylum claim pending with UNHCR"), default=False)
+    # The latest deportation-risk assessment, stored so that queues can sort by it in SQL. Derived
+    # values, written only by panah.rules.triage (RISK_RANK: 0 low … 3 high); null until
+    # first assessed. Recomputed daily, because the risk changes when a date passes.
+    risk_rank = models.PositiveSmallIntegerField(_("deportation risk"), null=True, blank=True)
+    risk_assessed_on = models.DateField(_("risk assessed on"), null=True, blank=True)
+    risk_policy_version = models.CharField(
+        _("policy version of the risk"), max_length=40, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -239,14 +247,30 @@ class SearchKey(models.Model):
     """One keyed blind-index digest pointing at a person (see panah.core.crypto).
 
     The organisation is copied here so the look-up index is (organisation, kind, digest) and a
-    search never touches another organisation's rows.
+    search never touches another organisation's rows. Every kind has its own derived key
+    (index name ``person.<kind>``); what each kind indexes is in panah/people/search.py.
     """
 
     class Kind(models.TextChoices):
         FULL_NAME = "full_name"
+        # No longer written (replaced by the name_* kinds); `panah people reindex` removes it.
         NAME_TOKEN = "name_token"
         PHONE = "phone"
         DOCUMENT = "document"
+        # One name word of the person's own name (given or family), three levels of coarseness.
+        NAME_MATCH = "name_match"
+        NAME_PHONETIC = "name_phon"
+        NAME_SKELETON = "name_skel"
+        # One word of the father's name, the same three levels.
+        FATHER_MATCH = "father_match"
+        FATHER_PHONETIC = "father_phon"
+        FATHER_SKELETON = "father_skel"
+        BIRTH_YEAR = "birth_year"
+        # Two facts together: selective where a single common word (Mohammad) is not.
+        PAIR_FATHER = "pair_father"  # own name word × father's name word (phonetic keys)
+        PAIR_FATHER_SKELETON = "pair_fskel"  # the same with consonant skeletons
+        PAIR_NAME = "pair_name"  # two words of the own name (skeletons)
+        PAIR_YEAR = "pair_year"  # own name word (skeleton) × year of birth
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
     organisation = models.ForeignKey(

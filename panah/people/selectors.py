@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from panah.accounts.selectors import Actor, actor_for
 from panah.audit.services import Action, audit_record, audit_record_read
 from panah.core.access import Capability, Role
-from panah.core.errors import DomainError, NotFound
-from panah.core.normalise import looks_like_phone, name_tokens, normalise_phone
-from panah.people import services
+from panah.core.errors import NotFound
+from panah.core.normalise import normalise_name, normalise_phone
+from panah.people import search, services
 from panah.people.models import Consent, IdentityDocument, Person, SearchKey
 
 MAX_SEARCH_QUERY = 200
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 200  # exact look-ups (person_lookup_for)
 
 
 def person_scope(actor: Actor) -> QuerySet[Person]:
@@ -100,97 +102,210 @@ def person_for_write(actor: Actor, person_id: object) -> Person:
 @dataclass(frozen=True)
 class PersonMatch:
     person: Person
-    score: int
-    matched: tuple[str, ...]
+    score: int  # 0…100, see panah.people.search.score
+    matched: tuple[str, ...]  # what agreed in the indexes: name, father, birth_year, phone …
 
 
-def _query_digests(query: str) -> list[tuple[str, str]]:
-    """Turn free text into the blind-index digests it could match, with their kind."""
-    digests: list[tuple[str, str]] = []
-    if looks_like_phone(query):
-        try:
-            e164 = normalise_phone(query, default_region=settings.PANAH_DEFAULT_PHONE_REGION)
-        except DomainError:
-            e164 = ""
-        if e164:
-            digests.append((SearchKey.Kind.PHONE, services.phone_digest(e164)))
-    if any(ch.isdigit() for ch in query):
-        digests.append((SearchKey.Kind.DOCUMENT, services.document_digest(query)))
-    tokens = name_tokens(query)
-    if tokens and not all(t.isdigit() for t in tokens):
-        full = services.full_name_digest(query, "")
-        if full:
-            digests.append((SearchKey.Kind.FULL_NAME, full))
-        digests.extend((SearchKey.Kind.NAME_TOKEN, services.name_token_digest(t)) for t in tokens)
-    return digests
+# Index entries read per looked-up key. A key with more entries than this in the organisation
+# (the word Mohammad, a year of birth) is "common": its first entries still count, a hundred
+# times less, so that a search with nothing better still lists someone. This bounds the work
+# of every search, whatever the register's size and however common the name; single words are
+# read the least, since pairs and identifiers carry the search.
+KEY_ROWS = 500
+WORD_ROWS = 50
+# People whose names are decrypted and re-ranked per search.
+CANDIDATES = 80
+MIN_SCORE = 40
+SEARCH_LIMIT = 20
+MAX_LOOKUPS = 60  # one bit each in the SQL result
 
-
-# A phone or document hit outranks any number of name-token hits.
+_Kind = SearchKey.Kind
+# How much a hit of each kind counts in SQL, where it only chooses whom to decrypt.
 _KIND_WEIGHT: dict[str, int] = {
-    SearchKey.Kind.PHONE: 100,
-    SearchKey.Kind.DOCUMENT: 100,
-    SearchKey.Kind.FULL_NAME: 20,
-    SearchKey.Kind.NAME_TOKEN: 5,
+    _Kind.PHONE: 100,
+    _Kind.DOCUMENT: 100,
+    _Kind.PAIR_FATHER: 40,
+    _Kind.FULL_NAME: 30,
+    _Kind.PAIR_FATHER_SKELETON: 25,
+    _Kind.PAIR_NAME: 25,
+    _Kind.PAIR_YEAR: 20,
+    _Kind.NAME_MATCH: 8,
+    _Kind.NAME_PHONETIC: 6,
+    _Kind.FATHER_MATCH: 6,
+    _Kind.FATHER_PHONETIC: 5,
+    _Kind.NAME_SKELETON: 4,
+    _Kind.FATHER_SKELETON: 3,
+    _Kind.BIRTH_YEAR: 2,
+}
+_WORD_KINDS = frozenset(
+    {
+        _Kind.NAME_MATCH,
+        _Kind.NAME_PHONETIC,
+        _Kind.NAME_SKELETON,
+        _Kind.FATHER_MATCH,
+        _Kind.FATHER_PHONETIC,
+        _Kind.FATHER_SKELETON,
+        _Kind.BIRTH_YEAR,
+    }
+)
+_IDENTIFIER_KINDS = frozenset({_Kind.PHONE, _Kind.DOCUMENT})
+_KIND_LABELS: dict[str, tuple[str, ...]] = {
+    _Kind.PHONE: ("phone",),
+    _Kind.DOCUMENT: ("document",),
+    _Kind.FULL_NAME: ("name",),
+    _Kind.PAIR_FATHER: ("name", "father"),
+    _Kind.PAIR_FATHER_SKELETON: ("name", "father"),
+    _Kind.PAIR_NAME: ("name",),
+    _Kind.PAIR_YEAR: ("name", "birth_year"),
+    _Kind.NAME_MATCH: ("name",),
+    _Kind.NAME_PHONETIC: ("name",),
+    _Kind.NAME_SKELETON: ("name",),
+    _Kind.FATHER_MATCH: ("father",),
+    _Kind.FATHER_PHONETIC: ("father",),
+    _Kind.FATHER_SKELETON: ("father",),
+    _Kind.BIRTH_YEAR: ("birth_year",),
 }
 
 
-def person_search_for(
-    user: Any, *, query: str, limit: int = 10, source: str = "web"
-) -> list[PersonMatch]:
-    """Return people matching a phone number, document number or name (exact, by token).
+def _query_lookups(query: search.Query) -> list[tuple[str, str]]:
+    """Return the (kind, digest) pairs to look a parsed query up under, strongest first."""
+    values = search.query_values(query)
+    values |= {(_Kind.PHONE, phone) for phone in query.phones}
+    values |= {(_Kind.DOCUMENT, number) for number in query.documents}
+    full = normalise_name(query.own_text)
+    if full:
+        values.add((_Kind.FULL_NAME, full))
+    ordered = sorted(values, key=lambda kv: (-_KIND_WEIGHT[kv[0]], kv))[:MAX_LOOKUPS]
+    return [(kind, services.index_digest(kind, value)) for kind, value in ordered]
 
-    Matching runs entirely on blind-index digests: the plaintext never reaches the database.
-    Names match word by word, so "Ahmad" finds "Ahmad Khan" and "Khan" finds him too; fuzzy
-    and phonetic matching arrive with the linkage app. The search itself is audited (without
-    its text).
+
+def _candidates(actor: Actor, lookups: Sequence[tuple[str, str]]) -> list[tuple[Any, int, int]]:
+    """Return up to CANDIDATES (person id, SQL score, bits of matched lookups), best first.
+
+    One statement: each key reads at most KEY_ROWS (single words: WORD_ROWS) entries of the
+    covering index (organisation, kind, digest, person); a key that fills its quota is common
+    and weighs a hundredth; hits are summed per person and only the best CANDIDATES come back.
+    Bit i of the bits says the person matched lookups[i] (a person matches a key at most once:
+    SearchKey is unique per person, kind and digest, so the sum of the bits is their union).
+    Advocates' keys are narrowed to their people inside each branch, so others' hits cannot
+    crowd theirs out. Written as SQL rather than composed with the ORM: a search has twenty to
+    sixty branches, and building them as querysets cost more than running them.
+    """
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    organisation = SearchKey._meta.get_field("organisation").get_db_prep_value(
+        actor.organisation_id, connection
+    )
+    scope_sql, scope_params = "", ()
+    if actor.role == Role.ADVOCATE:
+        sql, scope_params = person_scope(actor).values("pk").query.sql_with_params()
+        scope_sql = f" AND person_id IN ({sql})"
+    branches: list[str] = []
+    params: list[Any] = []
+    for number, (kind, digest) in enumerate(lookups):
+        # Integers from the tables above, never from the query: safe to write into the SQL.
+        rows = WORD_ROWS if kind in _WORD_KINDS else KEY_ROWS
+        weight = int(_KIND_WEIGHT[kind])
+        branches.append(
+            f"SELECT person_id, {1 << number} AS bit, "  # noqa: S608
+            f"CASE WHEN COUNT(*) OVER () < {rows} THEN {weight * 100} ELSE {weight} END AS weight "
+            f"FROM (SELECT person_id FROM {table} WHERE organisation_id = %s AND kind = %s "
+            f"AND digest = %s{scope_sql} LIMIT {rows}) AS b{number}"
+        )
+        params += [organisation, kind, digest, *scope_params]
+    union = " UNION ALL ".join(branches)
+    statement = f"""
+        SELECT person_id, SUM(weight) AS score, SUM(bit) AS bits FROM ({union}) AS hits
+        GROUP BY person_id ORDER BY score DESC, person_id LIMIT {CANDIDATES}
+    """  # noqa: S608 (names and integers from our tables; digests and ids are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        found = cursor.fetchall()
+    to_uuid = SearchKey._meta.get_field("person").target_field.to_python  # type: ignore[union-attr]
+    return [(to_uuid(pid), int(points), int(bits)) for pid, points, bits in found]
+
+
+_RANKING_FIELDS = (
+    "id",
+    "given_name",
+    "given_name_native",
+    "family_name",
+    "family_name_native",
+    "father_name",
+    "father_name_native",
+    "birth_year",
+    "birth_date",
+)
+# What a result line shows (panah/people/templates/people/person_search.html, the API).
+_SHOWN_FIELDS = (*_RANKING_FIELDS, "organisation_id", "sex")
+
+
+def _person_from_row(row: tuple[Any, ...]) -> Person:
+    # Model.from_db takes values in the order of the model's fields.
+    by_name = dict(zip(_SHOWN_FIELDS, row, strict=True))
+    names = [f.attname for f in Person._meta.concrete_fields if f.attname in by_name]
+    return Person.from_db(connection.alias, names, [by_name[n] for n in names])
+
+
+def _ranking_view(row: tuple[Any, ...]) -> search.Candidate:
+    _, given, given_native, family, family_native, father, father_native, year, date = row[:9]
+    return search.candidate_from_fields(
+        given=(given, given_native),
+        family=(family, family_native),
+        father=(father, father_native),
+        birth_year=year,
+        birth_date=date,
+    )
+
+
+def _matched_kinds(lookups: Sequence[tuple[str, str]], bits: int) -> frozenset[str]:
+    return frozenset(kind for number, (kind, _) in enumerate(lookups) if bits >> number & 1)
+
+
+def _labels(kinds: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted({label for kind in kinds for label in _KIND_LABELS[kind]}))
+
+
+def person_search_for(
+    user: Any, *, query: str, limit: int = SEARCH_LIMIT, source: str = "web"
+) -> list[PersonMatch]:
+    """Return the people best matching free text, ranked, for search as you type.
+
+    The text may mix a name, a father's name (after "s/o", "ولد", "bin" …), a year or date of
+    birth, phone and document numbers, in Latin or Arabic script: "mohd rehman s/o abdulghani
+    1985 0300-1234567". Candidates come from the blind indexes in one SQL statement (digests
+    only: the typed text never reaches the database); at most CANDIDATES of them have their
+    names decrypted and are re-ranked on names (rapidfuzz), year of birth and identifiers, in
+    Python; the best are loaded with their phones and documents. Scoped like every read
+    (person_scope); the search itself is audited once, without its text.
     """
     actor = actor_for(user)
     actor.require(Capability.PERSON_VIEW)
-    query = query.strip()[:MAX_SEARCH_QUERY]
-    digests = _query_digests(query)
-    if not digests:
+    parsed = search.parse_query(
+        query.strip()[:MAX_SEARCH_QUERY], region=settings.PANAH_DEFAULT_PHONE_REGION
+    )
+    if parsed.is_empty:
         return []
-    strong = [(k, d) for k, d in digests if k != SearchKey.Kind.NAME_TOKEN]
-    tokens = [d for k, d in digests if k == SearchKey.Kind.NAME_TOKEN]
-    hits: dict[uuid.UUID, set[str]] = {}
-    if strong:
-        rows = SearchKey.objects.filter(
-            organisation_id=actor.organisation_id,
-            kind__in={k for k, _ in strong},
-            digest__in={d for _, d in strong},
-        ).values_list("person_id", "kind")[:MAX_CANDIDATES]
-        for person_id, kind in rows:
-            hits.setdefault(person_id, set()).add(kind)
-    exact_names = sum(1 for found in hits.values() if SearchKey.Kind.FULL_NAME in found)
-    if tokens and exact_names < limit:
-        # Every typed name word must match. One index scan per word, intersected in SQL
-        # (INTERSECT): a GROUP BY … HAVING … LIMIT over all words made PostgreSQL walk the
-        # whole index for common names (Mohammad), about a second per keystroke at 200,000
-        # people; the intersection stays in tens of milliseconds.
-        per_word = [
-            SearchKey.objects.filter(
-                organisation_id=actor.organisation_id,
-                kind=SearchKey.Kind.NAME_TOKEN,
-                digest=digest,
-            ).values_list("person_id", flat=True)
-            for digest in dict.fromkeys(tokens)
-        ]
-        matching = per_word[0].intersection(*per_word[1:]) if len(per_word) > 1 else per_word[0]
-        for person_id in matching[:MAX_CANDIDATES]:
-            hits.setdefault(person_id, set()).add(SearchKey.Kind.NAME_TOKEN)
-    scores = {pid: sum(_KIND_WEIGHT[k] for k in found) for pid, found in hits.items()}
-    kinds = hits
-    candidates = list(hits)
-    ranked = sorted(candidates, key=lambda pid: -scores[pid])[:limit]
-    people = {
-        p.pk: p
-        for p in person_scope(actor).filter(pk__in=ranked).prefetch_related("phones", "documents")
-    }
+    lookups = _query_lookups(parsed)
+    found = {pid: (points, bits) for pid, points, bits in _candidates(actor, lookups)}
+    rows = person_scope(actor).filter(pk__in=list(found)).values_list(*_SHOWN_FIELDS)
+    ranked: list[tuple[int, int, tuple[Any, ...], frozenset[str]]] = []
+    for row in rows:
+        points, bits = found[row[0]]
+        kinds = _matched_kinds(lookups, bits)
+        matched = bool(kinds & _IDENTIFIER_KINDS)
+        value = search.score(parsed, _ranking_view(row), identifier_matched=matched)
+        if value >= MIN_SCORE:
+            ranked.append((value, points, row, kinds))
+    ranked.sort(key=lambda r: (-r[0], -r[1], str(r[2][0])))
+    top = ranked[:limit]
+    # The rows already hold what a result shows: make them persons (the other fields load on
+    # first use), instead of reading and decrypting the same rows again.
+    people = [_person_from_row(row) for _, _, row, _ in top]
+    prefetch_related_objects(people, "phones", "documents")
     audit_record(actor, action=Action.SEARCH, object_type="person", object_id="", source=source)
     return [
-        PersonMatch(person=people[pid], score=scores[pid], matched=tuple(sorted(kinds[pid])))
-        for pid in ranked
-        if pid in people
+        PersonMatch(person=person, score=value, matched=_labels(kinds))
+        for person, (value, _, _, kinds) in zip(people, top, strict=True)
     ]
 
 

@@ -1,9 +1,14 @@
-"""Writes for people, their phones, documents and consent. Every write is audited."""
+"""Writes for people, their phones, documents and consent. Every write is audited.
+
+A caller that changes what the rules engine reads (documents, birth, family facts) then
+refreshes the person's stored risk with rules.triage.person_risk_refresh: people cannot import
+rules (docs/architecture.md, "Who refreshes the stored risk").
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,11 +22,11 @@ from panah.core import crypto
 from panah.core.access import Capability
 from panah.core.errors import DomainError, NotFound
 from panah.core.normalise import (
-    name_tokens,
     normalise_document_number,
     normalise_name,
     normalise_phone,
 )
+from panah.people import search
 from panah.people.models import (
     Consent,
     DocumentType,
@@ -32,7 +37,8 @@ from panah.people.models import (
     SearchKey,
 )
 
-# Blind-index names: one derived key per index (panah.core.crypto.blind_index).
+# Blind-index names: one derived key per index (panah.core.crypto.blind_index), always
+# "person.<kind>" for the SearchKey kind it fills (index_digest).
 INDEX_FULL_NAME = "person.full_name"
 INDEX_NAME_TOKEN = "person.name_token"
 INDEX_PHONE = "person.phone"
@@ -46,6 +52,7 @@ def full_name_digest(given: str, family: str) -> str | None:
 
 
 def name_token_digest(token: str) -> str:
+    """Return the digest of the old exact name-word kind (no longer written or searched)."""
     return crypto.blind_index(INDEX_NAME_TOKEN, token)
 
 
@@ -88,30 +95,57 @@ class PersonData:
 _PERSON_FIELDS = tuple(PersonData.__dataclass_fields__)
 
 
-def _person_search_keys(person: Person) -> set[tuple[str, str]]:
-    keys: set[tuple[str, str]] = set()
+def index_digest(kind: str, value: str) -> str:
+    """Return the blind index of a search value of one kind (its own key: person.<kind>)."""
+    return crypto.blind_index(f"person.{kind}", value)
+
+
+def person_search_values(
+    person: Person,
+    *,
+    phones: Iterable[str] | None = None,
+    document_numbers: Iterable[str] | None = None,
+) -> set[tuple[str, str]]:
+    """Return the (kind, plaintext value) pairs a person is found under, before hashing.
+
+    Phones (E.164) and document numbers are read from the person unless given (bulk loads
+    pass them; prefetch them when indexing many saved people).
+    """
+    if phones is None:
+        phones = [phone.number for phone in person.phones.all()]
+    if document_numbers is None:
+        document_numbers = [document.number for document in person.documents.all()]
+    values: set[tuple[str, str]] = set()
     for given, family in (
         (person.given_name, person.family_name),
         (person.given_name_native, person.family_name_native),
     ):
-        digest = full_name_digest(given, family)
-        if digest:
-            keys.add((SearchKey.Kind.FULL_NAME, digest))
-    for token in name_tokens(
-        person.given_name,
-        person.family_name,
-        person.father_name,
-        person.given_name_native,
-        person.family_name_native,
-        person.father_name_native,
-    ):
-        keys.add((SearchKey.Kind.NAME_TOKEN, name_token_digest(token)))
-    for phone in person.phones.all():
-        keys.add((SearchKey.Kind.PHONE, phone_digest(phone.number)))
-    for document in person.documents.all():
-        if document.number:
-            keys.add((SearchKey.Kind.DOCUMENT, document_digest(document.number)))
-    return keys
+        full = normalise_name(f"{given} {family}")
+        if full:
+            values.add((SearchKey.Kind.FULL_NAME, full))
+    own = [
+        search.field_tokens(text)
+        for text in (
+            person.given_name,
+            person.family_name,
+            person.given_name_native,
+            person.family_name_native,
+        )
+    ]
+    father = [
+        search.field_tokens(person.father_name),
+        search.field_tokens(person.father_name_native),
+    ]
+    values |= search.person_values(own=own, father=father, birth_year=person.birth_year)
+    values |= {(SearchKey.Kind.PHONE, number) for number in phones}
+    for number in document_numbers:
+        if normalised := normalise_document_number(number):
+            values.add((SearchKey.Kind.DOCUMENT, normalised))
+    return values
+
+
+def _person_search_keys(person: Person) -> set[tuple[str, str]]:
+    return {(kind, index_digest(kind, value)) for kind, value in person_search_values(person)}
 
 
 def _search_keys_rebuild(person: Person) -> None:
@@ -128,6 +162,36 @@ def _search_keys_rebuild(person: Person) -> None:
             if (k, d) not in existing
         ]
     )
+
+
+def search_keys_reindex(*, batch_size: int = 500) -> Iterator[int]:
+    """Rebuild every person's SearchKey rows, a batch at a time; yield the count done so far.
+
+    For existing data after the search keys change (a new kind, a new name rule) and after the
+    blind-index root key changes. Each batch is one transaction: its people's rows are deleted
+    and written again, so a search running meanwhile sees a person either before or after.
+    Nothing personal changes, so nothing is audited.
+    """
+    done = 0
+    last = None
+    while True:
+        page = Person.objects.order_by("pk").prefetch_related("phones", "documents")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        people = list(page[:batch_size])
+        if not people:
+            return
+        rows = [
+            SearchKey(person=p, organisation_id=p.organisation_id, kind=k, digest=d)
+            for p in people
+            for k, d in _person_search_keys(p)
+        ]
+        with transaction.atomic():
+            SearchKey.objects.filter(person__in=[p.pk for p in people]).delete()
+            SearchKey.objects.bulk_create(rows, batch_size=2000)
+        done += len(people)
+        last = people[-1].pk
+        yield done
 
 
 def _clean_phones(raw_numbers: Iterable[str]) -> list[str]:
