@@ -271,6 +271,7 @@ class SearchKey(models.Model):
         PAIR_FATHER_SKELETON = "pair_fskel"  # the same with consonant skeletons
         PAIR_NAME = "pair_name"  # two words of the own name (skeletons)
         PAIR_YEAR = "pair_year"  # own name word (skeleton) × year of birth
+        PAIR_FULL = "pair_full"  # whole given name × whole father's name (phonetic keys)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
     organisation = models.ForeignKey(

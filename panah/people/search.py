@@ -10,9 +10,10 @@ after Abdul, since Abdul Rahman is often called Rahman) and each two neighbourin
 written as one (Gul Zaman = GulZaman, which names.py keeps as different tokens). Each word is
 indexed at three levels — canonical match form, phonetic key, consonant skeleton (the
 cross-script level) — and, because a single word such as Mohammad can belong to a third of a
-register, also in *pairs*: own name × father's name, two units of the own name, own name ×
-year of birth. A pair is what lets a search for "Rahman son of Abdul Ghani" read a few hundred
-index entries instead of a hundred thousand.
+register, also in *pairs*: own name × father's name (word by word, and the whole given name
+× the whole father's name, which tells "son of Ali" from "son of Noor Ali"), two units of the
+own name, own name × year of birth. A pair is what lets a search for "Rahman son of Abdul
+Ghani" read a few hundred index entries instead of a hundred thousand.
 
 Only keyed digests of these values are stored (panah.core.crypto.blind_index, one key per
 kind); the values themselves never reach the database.
@@ -126,9 +127,16 @@ def units(fields: tuple[tuple[str, ...], ...], first_field: int = 0) -> tuple[Un
             extra = alias(token)
             found.append(Unit((token, extra) if extra else (token,), number, i, i + 1))
         found.extend(
-            Unit((tokens[i] + tokens[i + 1],), number, i, i + 2) for i in range(len(tokens) - 1)
+            Unit((_joined(tokens[i], tokens[i + 1]),), number, i, i + 2)
+            for i in range(len(tokens) - 1)
         )
     return tuple(found)
+
+
+def _joined(first: str, second: str) -> str:
+    # names.py drops the final h of "Shah" ("sha") but keeps it inside "ShahWali": join the
+    # two words as the glued spelling reads.
+    return ("shah" if first == "sha" else first) + second
 
 
 def _core(found: Sequence[Unit]) -> list[Unit]:
@@ -165,7 +173,8 @@ def _father_pairs(
                 for b in v.forms:
                     wa, wb = word(a), word(b)
                     values.add((Kind.PAIR_FATHER, f"{wa.phonetic} {wb.phonetic}"))
-                    values.add((Kind.PAIR_FATHER_SKELETON, f"{wa.skeleton} {wb.skeleton}"))
+                    if len(wa.skeleton) > 1 and len(wb.skeleton) > 1:  # "l" (Ali) is too coarse
+                        values.add((Kind.PAIR_FATHER_SKELETON, f"{wa.skeleton} {wb.skeleton}"))
     return values
 
 
@@ -185,23 +194,35 @@ def _year_pairs(found: Sequence[Unit], year: int) -> set[tuple[str, str]]:
     return {(Kind.PAIR_YEAR, f"{word(t).skeleton} {year}") for u in found for t in u.forms}
 
 
+def _full(tokens: Sequence[str]) -> str:
+    """Return a whole name field as one phonetic word: Mohammad Zaman → "mahamadzaman"."""
+    return word("".join(tokens)).phonetic
+
+
+def _full_pair(given: Sequence[str], father: Sequence[str]) -> tuple[str, str]:
+    return (Kind.PAIR_FULL, f"{_full(given)} {_full(father)}")
+
+
 def person_values(
     *,
-    own: Sequence[tuple[str, ...]],
+    given: Sequence[tuple[str, ...]],
+    family: Sequence[tuple[str, ...]],
     father: Sequence[tuple[str, ...]],
     birth_year: int | None,
 ) -> set[tuple[str, str]]:
     """Return the (kind, value) pairs a person is indexed under (values are hashed before use).
 
-    ``own`` holds the canonical tokens of each own-name field (given and family names, in Latin
-    and Arabic script), ``father`` those of each father's-name field.
+    Each argument holds the canonical tokens of each field of that name (Latin and Arabic
+    script).
     """
-    own_units = units(tuple(own))
+    own = (*given, *family)
+    own_units = units(own)
     father_units = units(tuple(father), len(own))
     values = _single_values(own_units, _NAME_KINDS) | _single_values(father_units, _FATHER_KINDS)
     own_core, father_core = _core(own_units), _core(father_units)
     values |= _father_pairs(own_core, father_core)
     values |= _name_pairs(own_core)
+    values |= {_full_pair(g, f) for g in given if g for f in father if f}
     if birth_year:
         values.add((Kind.BIRTH_YEAR, str(birth_year)))
         values |= _year_pairs(own_core, birth_year)
@@ -357,32 +378,68 @@ def parse_query(text: str, *, region: str = "PK") -> Query:
     )
 
 
-def query_values(query: Query) -> set[tuple[str, str]]:
-    """Return the (kind, value) pairs to look a query's names and year up under.
+# A typed name starts with the given name: keys of its first word count fully, keys of later
+# words (a family name, a misplaced father's name) less, which orders the many people who share
+# only a family and a father's name (siblings, cousins) after those who share the given name.
+LATER_WORD = 0.6
 
-    Without a relation marker any word after the first may be the father's: pairs are formed
-    between a unit and a later one, and of single words only the phonetic key is also looked
-    up as a father's. Phones, documents and the full name are looked up by the caller.
+
+def query_values(query: Query) -> dict[tuple[str, str], float]:
+    """Return the (kind, value) pairs to look a query's names and year up under, each with a
+    factor (1 or LATER_WORD) for its weight.
+
+    Without a relation marker any word after the first may start the father's name: pairs are
+    formed between a unit and a later one, and of single words only the phonetic key is also
+    looked up as a father's. Phones, documents and the full name are looked up by the caller.
     """
+    found: dict[tuple[str, str], float] = {}
+
+    def add(values: set[tuple[str, str]], factor: float = 1.0) -> None:
+        for value in values:
+            if found.get(value, 0.0) < factor:
+                found[value] = factor
+
     own_units = units((query.own,))
+    lead = [u for u in own_units if u.start == 0]
+    later = [u for u in own_units if u.start > 0]
+    add(_single_values(lead, _NAME_KINDS))
+    add(_single_values(later, _NAME_KINDS), LATER_WORD)
     own_core = _core(own_units)
-    values = _single_values(own_units, _NAME_KINDS)
+    own_lead = [u for u in own_core if u.start == 0]
+    own_later = [u for u in own_core if u.start > 0]
+    prefixes = [query.own[:k] for k in range(1, min(3, len(query.own)) + 1)]
     if query.related:
         father_units = units((query.father,), 1)
-        values |= _single_values(father_units, _FATHER_KINDS)
-        values |= _father_pairs(own_core, _core(father_units))
+        add(_single_values(father_units, _FATHER_KINDS))
+        father_core = _core(father_units)
+        add(_father_pairs(own_lead, father_core))
+        add(_father_pairs(own_later, father_core), LATER_WORD)
+        if query.father:
+            add({_full_pair(given, query.father) for given in prefixes})
     else:
-        values |= {(Kind.FATHER_PHONETIC, word(t).phonetic) for u in own_units for t in u.forms}
-        values |= _father_pairs(own_core, own_core, in_order=True)
-    values |= _name_pairs(own_core)
+        add({(Kind.FATHER_PHONETIC, word(t).phonetic) for u in later for t in u.forms})
+        add(_father_pairs(own_lead, own_core, in_order=True))
+        add(_father_pairs(own_later, own_core, in_order=True), LATER_WORD)
+        add(
+            {
+                _full_pair(given, query.own[start:])
+                for start in range(1, len(query.own))
+                for given in prefixes
+                if len(given) <= start
+            }
+        )
+    later_pairs = _name_pairs(own_later)
+    add(_name_pairs(own_core) - later_pairs)
+    add(later_pairs, LATER_WORD)
     if query.year:
-        values.add((Kind.BIRTH_YEAR, str(query.year)))
-        values |= _year_pairs(own_core, query.year)
+        add({(Kind.BIRTH_YEAR, str(query.year))})
+        add(_year_pairs(own_lead, query.year))
+        add(_year_pairs(own_later, query.year), LATER_WORD)
     # A one-letter skeleton ("l" for Ali) would list half the register: compare it in the
     # ranking instead.
     return {
-        (kind, value)
-        for kind, value in values
+        (kind, value): factor
+        for (kind, value), factor in found.items()
         if not (kind in (Kind.NAME_SKELETON, Kind.FATHER_SKELETON) and len(value) < 2)
     }
 
@@ -507,7 +564,7 @@ def _sequence_similarity(
     best[0][0] = 0.0
     for i in range(1, len(tokens) + 1):
         w, value = weights[i - 1], single(tokens[i - 1])
-        joined = best_similarity(tokens[i - 2] + tokens[i - 1], words) if i >= 2 else None
+        joined = best_similarity(_joined(tokens[i - 2], tokens[i - 1]), words) if i >= 2 else None
         for k in range(wildcards + 1):
             options = [best[i - 1][k] + w * value]
             if k:
@@ -526,7 +583,7 @@ def _coverage(query_tokens: tuple[str, ...], given: tuple[str, ...]) -> float:
     """
     if not given:
         return NEUTRAL
-    joined = tuple(a + b for a, b in zip(query_tokens, query_tokens[1:], strict=False))
+    joined = tuple(_joined(a, b) for a, b in zip(query_tokens, query_tokens[1:], strict=False))
     weights = [0.25 if g == COMMON_TOKEN and len(given) > 1 else 1.0 for g in given]
     matched = sum(
         w

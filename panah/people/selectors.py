@@ -112,8 +112,10 @@ class PersonMatch:
 # of every search, whatever the register's size and however common the name; single words are
 # read the least, since pairs and identifiers carry the search.
 KEY_ROWS = 500
-WORD_ROWS = 50
-# People whose names are decrypted and re-ranked per search.
+WORD_ROWS = 30
+# People whose names are decrypted and re-ranked per search: CANDIDATES, and up to twice as
+# many when they tie with the last (a family and a father's name shared by a hundred cousins
+# must not be cut at random).
 CANDIDATES = 80
 MIN_SCORE = 40
 SEARCH_LIMIT = 20
@@ -124,6 +126,7 @@ _Kind = SearchKey.Kind
 _KIND_WEIGHT: dict[str, int] = {
     _Kind.PHONE: 100,
     _Kind.DOCUMENT: 100,
+    _Kind.PAIR_FULL: 60,
     _Kind.PAIR_FATHER: 40,
     _Kind.FULL_NAME: 30,
     _Kind.PAIR_FATHER_SKELETON: 25,
@@ -153,6 +156,7 @@ _KIND_LABELS: dict[str, tuple[str, ...]] = {
     _Kind.PHONE: ("phone",),
     _Kind.DOCUMENT: ("document",),
     _Kind.FULL_NAME: ("name",),
+    _Kind.PAIR_FULL: ("name", "father"),
     _Kind.PAIR_FATHER: ("name", "father"),
     _Kind.PAIR_FATHER_SKELETON: ("name", "father"),
     _Kind.PAIR_NAME: ("name",),
@@ -167,20 +171,29 @@ _KIND_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _query_lookups(query: search.Query) -> list[tuple[str, str]]:
-    """Return the (kind, digest) pairs to look a parsed query up under, strongest first."""
+def _query_lookups(query: search.Query) -> list[tuple[str, str, int]]:
+    """Return the (kind, digest, weight) to look a parsed query up under, strongest first."""
     values = search.query_values(query)
-    values |= {(_Kind.PHONE, phone) for phone in query.phones}
-    values |= {(_Kind.DOCUMENT, number) for number in query.documents}
+    values |= {(_Kind.PHONE, phone): 1.0 for phone in query.phones}
+    values |= {(_Kind.DOCUMENT, number): 1.0 for number in query.documents}
     full = normalise_name(query.own_text)
     if full:
-        values.add((_Kind.FULL_NAME, full))
-    ordered = sorted(values, key=lambda kv: (-_KIND_WEIGHT[kv[0]], kv))[:MAX_LOOKUPS]
-    return [(kind, services.index_digest(kind, value)) for kind, value in ordered]
+        values[(_Kind.FULL_NAME, full)] = 1.0
+    weighted = [
+        (kind, value, round(_KIND_WEIGHT[kind] * factor))
+        for (kind, value), factor in values.items()
+    ]
+    weighted.sort(key=lambda kvw: (-kvw[2], kvw[0], kvw[1]))
+    return [
+        (kind, services.index_digest(kind, value), weight)
+        for kind, value, weight in weighted[:MAX_LOOKUPS]
+    ]
 
 
-def _candidates(actor: Actor, lookups: Sequence[tuple[str, str]]) -> list[tuple[Any, int, int]]:
-    """Return up to CANDIDATES (person id, SQL score, bits of matched lookups), best first.
+def _candidates(
+    actor: Actor, lookups: Sequence[tuple[str, str, int]]
+) -> list[tuple[Any, int, int]]:
+    """Return about CANDIDATES (person id, SQL score, bits of matched lookups), best first.
 
     One statement: each key reads at most KEY_ROWS (single words: WORD_ROWS) entries of the
     covering index (organisation, kind, digest, person); a key that fills its quota is common
@@ -201,10 +214,10 @@ def _candidates(actor: Actor, lookups: Sequence[tuple[str, str]]) -> list[tuple[
         scope_sql = f" AND person_id IN ({sql})"
     branches: list[str] = []
     params: list[Any] = []
-    for number, (kind, digest) in enumerate(lookups):
+    for number, (kind, digest, weight) in enumerate(lookups):
         # Integers from the tables above, never from the query: safe to write into the SQL.
         rows = WORD_ROWS if kind in _WORD_KINDS else KEY_ROWS
-        weight = int(_KIND_WEIGHT[kind])
+        weight = int(weight)
         branches.append(
             f"SELECT person_id, {1 << number} AS bit, "  # noqa: S608
             f"CASE WHEN COUNT(*) OVER () < {rows} THEN {weight * 100} ELSE {weight} END AS weight "
@@ -215,11 +228,14 @@ def _candidates(actor: Actor, lookups: Sequence[tuple[str, str]]) -> list[tuple[
     union = " UNION ALL ".join(branches)
     statement = f"""
         SELECT person_id, SUM(weight) AS score, SUM(bit) AS bits FROM ({union}) AS hits
-        GROUP BY person_id ORDER BY score DESC, person_id LIMIT {CANDIDATES}
+        GROUP BY person_id ORDER BY score DESC, person_id LIMIT {2 * CANDIDATES}
     """  # noqa: S608 (names and integers from our tables; digests and ids are parameters)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         found = cursor.fetchall()
+    if len(found) > CANDIDATES:
+        last = found[CANDIDATES - 1][1]
+        found = [row for number, row in enumerate(found) if number < CANDIDATES or row[1] == last]
     to_uuid = SearchKey._meta.get_field("person").target_field.to_python  # type: ignore[union-attr]
     return [(to_uuid(pid), int(points), int(bits)) for pid, points, bits in found]
 
@@ -257,8 +273,8 @@ def _ranking_view(row: tuple[Any, ...]) -> search.Candidate:
     )
 
 
-def _matched_kinds(lookups: Sequence[tuple[str, str]], bits: int) -> frozenset[str]:
-    return frozenset(kind for number, (kind, _) in enumerate(lookups) if bits >> number & 1)
+def _matched_kinds(lookups: Sequence[tuple[str, str, int]], bits: int) -> frozenset[str]:
+    return frozenset(kind for number, (kind, _, _) in enumerate(lookups) if bits >> number & 1)
 
 
 def _labels(kinds: frozenset[str]) -> tuple[str, ...]:

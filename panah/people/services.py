@@ -123,20 +123,12 @@ def person_search_values(
         full = normalise_name(f"{given} {family}")
         if full:
             values.add((SearchKey.Kind.FULL_NAME, full))
-    own = [
-        search.field_tokens(text)
-        for text in (
-            person.given_name,
-            person.family_name,
-            person.given_name_native,
-            person.family_name_native,
-        )
-    ]
-    father = [
-        search.field_tokens(person.father_name),
-        search.field_tokens(person.father_name_native),
-    ]
-    values |= search.person_values(own=own, father=father, birth_year=person.birth_year)
+    values |= search.person_values(
+        given=[search.field_tokens(t) for t in (person.given_name, person.given_name_native)],
+        family=[search.field_tokens(t) for t in (person.family_name, person.family_name_native)],
+        father=[search.field_tokens(t) for t in (person.father_name, person.father_name_native)],
+        birth_year=person.birth_year,
+    )
     values |= {(SearchKey.Kind.PHONE, number) for number in phones}
     for number in document_numbers:
         if normalised := normalise_document_number(number):

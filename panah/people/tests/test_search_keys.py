@@ -74,20 +74,46 @@ def test_a_name_without_a_marker_is_looked_up_both_as_own_and_as_fathers():
 
 def test_mohammad_alone_is_not_paired_when_the_name_has_another_word():
     values = search.person_values(
-        own=[("muhamad", "zaman")], father=[("nur", "muhamad")], birth_year=None
+        given=[("muhamad", "zaman")], family=[], father=[("nur", "muhamad")], birth_year=None
     )
     pairs = {value for kind, value in values if kind == SearchKey.Kind.PAIR_FATHER}
     assert pairs and not any(value.startswith("mahamad ") for value in pairs)
     assert "zaman nar" in pairs
 
 
+def test_the_whole_given_and_fathers_names_are_paired_too():
+    values = search.person_values(
+        given=[("muhamad", "zaman")],
+        family=[("achakzai",)],
+        father=[("nur", "ali")],
+        birth_year=None,
+    )
+    assert (SearchKey.Kind.PAIR_FULL, "mahamadzaman narala") in values
+    query = search.query_values(search.parse_query("Mohd Zaman Achakzai s/o Noor Ali"))
+    assert (SearchKey.Kind.PAIR_FULL, "mahamadzaman narala") in query
+
+
+def test_keys_of_the_first_typed_word_weigh_more():
+    query = search.query_values(search.parse_query("Zaman Achakzai s/o Noor Ali"))
+    assert query[(SearchKey.Kind.PAIR_FATHER, "zaman nar")] == 1.0
+    assert query[(SearchKey.Kind.PAIR_FATHER, "acakza nar")] == search.LATER_WORD
+
+
 def test_the_word_after_abdul_is_indexed_too():
-    values = search.person_values(own=[("abdulrahman",)], father=[], birth_year=None)
+    values = search.person_values(given=[("abdulrahman",)], family=[], father=[], birth_year=None)
     assert (SearchKey.Kind.NAME_MATCH, "rahman") in values
 
 
+def test_shah_joined_to_the_next_word_reads_as_the_glued_spelling():
+    from panah.matching.names import name_tokens
+
+    values = search.person_values(given=[("sha", "wali")], family=[], father=[], birth_year=None)
+    [glued] = name_tokens("ShahWali")
+    assert (SearchKey.Kind.NAME_PHONETIC, search.word(glued).phonetic) in values
+
+
 def test_joined_neighbours_are_indexed_too():
-    values = search.person_values(own=[("gul", "zaman")], father=[], birth_year=None)
+    values = search.person_values(given=[("gul", "zaman")], family=[], father=[], birth_year=None)
     assert (SearchKey.Kind.NAME_PHONETIC, search.word("gulzaman").phonetic) in values
 
 
