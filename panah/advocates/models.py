@@ -197,6 +197,97 @@ class Shift(models.Model):
             raise ValidationError({"date": _("Choose the date.")})
 
 
+class ShiftCover(models.Model):
+    """The rota as routing reads it: one row per shift and per place or district it covers.
+
+    A shift naming a place or a district covers that one; a shift naming neither covers what
+    its advocate's profile covers, so it has a row per profile place and per profile district.
+    "Off" entries have no rows (routing reads them from Shift). The weekday of a one-off shift
+    is stored too, so one index range by (organisation, district or place, weekday) returns
+    the shifts that can be running at a moment: routing then reads the few shifts of the day
+    in a district instead of every shift of every advocate who covers it (issue 3,
+    benchmarks/results.md).
+
+    Written only by database triggers on Shift and on the advocates' cover tables (migration
+    advocates 0002), whatever writes those (services, bulk loads, the admin shell), and never
+    by Python; `panah advocates rebuild-cover` rebuilds it, and the system check
+    panah.E010 refuses to start when a trigger is missing (SQLite drops triggers when a
+    migration rebuilds a table).
+    """
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    # Set on rows that come from the advocate's profile (a shift naming neither place nor
+    # district), so that a change of the profile's cover removes exactly its rows.
+    advocate = models.ForeignKey(
+        Advocate,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "places.District",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    # Copies of the shift's columns (shifts are added and removed, and an update is applied by
+    # the triggers as a removal and an addition).
+    kind = models.CharField(max_length=8)
+    weekday = models.PositiveSmallIntegerField()  # of the date, for a one-off shift
+    date = models.DateField(null=True)
+    starts = models.TimeField()
+    ends = models.TimeField()
+    valid_from = models.DateField(null=True)
+    valid_until = models.DateField(null=True)
+
+    class Meta:
+        # The columns routing filters on, then those it returns: read from the index alone.
+        _ROTA = ["weekday", "kind", "date", "starts", "ends", "valid_from", "valid_until"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "district", *_ROTA, "user", "place"],
+                name="shiftcover_district",
+            ),
+            models.Index(
+                fields=["organisation", "place", *_ROTA, "user", "district"],
+                name="shiftcover_place",
+            ),
+            models.Index(fields=["shift"], name="shiftcover_shift"),
+            models.Index(fields=["advocate"], name="shiftcover_advocate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"shift {self.shift_id} covers {self.place_id or self.district_id}"
+
+
 class DutyPhone(models.Model):
     """A coordinator's phone for escalations (advocates keep theirs on their profile)."""
 

@@ -7,9 +7,11 @@ Three parts, so the judgement can be read and tested apart from the database:
   score, which the case page shows translated (`labels.explain`).
 - `candidates_for` finds, in one query whatever the number of advocates, the verified,
   available advocates of one organisation who are on duty at a moment and cover a place or
-  its district. The rota rules are written once in SQL (`_ON_DUTY`, shared with
-  `on_duty_now`) and once in Python (`_running`, `_duty_by_user`, for callers that hold shift
-  rows already); a property test checks that the two agree.
+  its district. It reads `ShiftCover`, the rota with each shift's cover spelled out (kept by
+  database triggers, see cover.py). The rota rules are written in SQL (`_ON_DUTY` over
+  shifts, used by `on_duty_now`; `_RUNNING_COVER`, the same rules over ShiftCover) and once
+  in Python (`_running`, `_duty_by_user`, for callers that hold shift rows already);
+  property tests check that all three agree.
 - `route` joins the two for a case.
 
 Issue 3, part 4 ("Routing"): on duty and available now, covers the place or its district, speaks
@@ -32,7 +34,7 @@ from django.db import connection
 from django.utils import timezone
 
 from panah.accounts.models import Organisation as _Organisation
-from panah.advocates.models import Advocate, Shift
+from panah.advocates.models import Advocate, Shift, ShiftCover
 from panah.cases.models import Case, Status
 from panah.places.models import Place
 
@@ -220,9 +222,8 @@ def _distance_from(origin: tuple[float, float]) -> Callable[[float, float], floa
 
 _WEEKLY, _ONCE, _OFF = Shift.Kind.WEEKLY.value, Shift.Kind.ONCE.value, Shift.Kind.OFF.value
 _A = Advocate._meta.db_table
-_AP = Advocate.places.through._meta.db_table
-_AD = Advocate.districts.through._meta.db_table
 _S = Shift._meta.db_table
+_SC = ShiftCover._meta.db_table
 _U = Advocate._meta.get_field("user").related_model._meta.db_table  # type: ignore[union-attr]
 _C = Case._meta.db_table
 
@@ -260,14 +261,40 @@ _ON_DUTY = f"""
     )
 """  # noqa: S608 (table names from the models; values are parameters)
 
-# One row per running shift of an advocate who could cover. "Could cover" is the union of
-# three small id look-ups (the profile names the place; the profile names the district; a
-# shift names either), so the database starts from those advocates rather than from every
-# shift of the organisation, and finds their shifts by user. CROSS JOIN keeps that order on
-# SQLite (the user row is read only for shifts that run); PostgreSQL plans it as a join.
-# Open cases are counted as "status before 'closed'" plus "status after 'closed'" rather than
-# "status <> 'closed'": the same rows, but two ranges of the (assigned_advocate, status) index
-# that skip an advocate's closed cases, which only grow with the years.
+# The shifts running at a moment that cover a place or its district, read from ShiftCover (the
+# rota with each shift's cover spelled out, kept by database triggers): one index range per
+# (organisation, place or district, weekday), so a decision reads the district's shifts of the
+# day and the day before, not every shift of every advocate who covers the district (3-4x
+# faster in the largest cities, benchmarks/results.md). The same rota rules as `_ON_DUTY`;
+# the weekday of a one-off shift is stored, so both kinds are found by weekday.
+_RUNNING_COVER = f"""
+    s.organisation_id = %(organisation)s
+    AND s.weekday IN (%(weekday)s, %(weekday_before)s)
+    AND (
+        (
+            s.weekday = %(weekday)s AND (s.kind = 'weekly' OR s.date = %(day)s)
+            AND (s.valid_from IS NULL OR s.valid_from <= %(day)s)
+            AND (s.valid_until IS NULL OR s.valid_until >= %(day)s)
+            AND s.starts <= %(time)s AND (s.ends > %(time)s OR s.ends <= s.starts)
+        ) OR (
+            s.weekday = %(weekday_before)s AND (s.kind = 'weekly' OR s.date = %(day_before)s)
+            AND (s.valid_from IS NULL OR s.valid_from <= %(day_before)s)
+            AND (s.valid_until IS NULL OR s.valid_until >= %(day_before)s)
+            AND s.ends <= s.starts AND s.ends > %(time)s
+        )
+    )
+    AND s.user_id NOT IN (
+        SELECT o.user_id FROM {_S} o
+        WHERE o.organisation_id = %(organisation)s AND o.kind = 'off' AND o.date = %(day)s
+    )
+"""  # noqa: S608 (table names from the models; values are parameters)
+
+# One row per advocate on duty who covers: the users with a running covering shift, grouped
+# (with whether one of those shifts covers the place itself, or the district), then their
+# profiles. CROSS JOIN keeps that order on SQLite; PostgreSQL plans it as a join. Open cases
+# are counted as "status before 'closed'" plus "status after 'closed'" rather than "status <>
+# 'closed'": the same rows, but two ranges of the (assigned_advocate, status) index that skip
+# an advocate's closed cases, which only grow with the years.
 _CANDIDATES = f"""
 SELECT a.id, a.user_id, u.first_name, u.last_name, u.username, a.languages,
     CAST(a.base_latitude AS DOUBLE PRECISION), CAST(a.base_longitude AS DOUBLE PRECISION),
@@ -276,28 +303,26 @@ SELECT a.id, a.user_id, u.first_name, u.last_name, u.username, a.languages,
         WHERE c.assigned_advocate_id = a.user_id AND c.status < %(closed)s)
     + (SELECT COUNT(*) FROM {_C} c
         WHERE c.assigned_advocate_id = a.user_id AND c.status > %(closed)s),
-    EXISTS (SELECT 1 FROM {_AP} ap WHERE ap.advocate_id = a.id AND ap.place_id = %(place)s),
-    EXISTS (
-        SELECT 1 FROM {_AD} ad WHERE ad.advocate_id = a.id AND ad.district_id = %(district)s
-    ),
-    s.place_id, s.district_id
-FROM {_A} a
-    CROSS JOIN {_S} s
+    running.at_place, running.in_district
+FROM (
+    SELECT covering.user_id, MAX(covering.at_place) AS at_place,
+        MAX(covering.in_district) AS in_district
+    FROM (
+        SELECT s.user_id, 1 AS at_place,
+            CASE WHEN s.district_id = %(district)s THEN 1 ELSE 0 END AS in_district
+        FROM {_SC} s WHERE s.place_id = %(place)s AND {_RUNNING_COVER}
+        UNION ALL
+        SELECT s.user_id, CASE WHEN s.place_id = %(place)s THEN 1 ELSE 0 END, 1
+        FROM {_SC} s WHERE s.district_id = %(district)s AND {_RUNNING_COVER}
+    ) covering
+    GROUP BY covering.user_id
+) running
+    CROSS JOIN {_A} a
     CROSS JOIN {_U} u
-WHERE a.id IN (
-        SELECT advocate_id FROM {_AP} WHERE place_id = %(place)s
-        UNION
-        SELECT advocate_id FROM {_AD} WHERE district_id = %(district)s
-        UNION
-        SELECT named.id FROM {_S} ns JOIN {_A} named ON named.user_id = ns.user_id
-        WHERE ns.organisation_id = %(organisation)s AND ns.kind <> 'off'
-            AND (ns.place_id = %(place)s OR ns.district_id = %(district)s)
-    )
+WHERE a.user_id = running.user_id
     AND a.organisation_id = %(organisation)s
     AND a.is_active = %(true)s AND a.available = %(true)s AND a.verified_at IS NOT NULL
-    AND s.user_id = a.user_id
     AND u.id = a.user_id
-    AND {_ON_DUTY}
 """  # noqa: S608 (table names from the models; values are parameters)
 
 
@@ -432,49 +457,22 @@ def candidates_for(
         true=True,
     )
     excluded = set(exclude_advocate_ids)
-    # One row per running shift: an advocate with two (a day and an extra one-off) comes twice.
-    by_advocate: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(_CANDIDATES, params)
-        for row in cursor.fetchall():
-            if row[0] not in excluded:
-                by_advocate[row[0]].append(row)
-    place_key = params["place"]
-    candidates = []
-    for advocate_id in sorted(by_advocate):
-        running = by_advocate[advocate_id]
-        covers_place, covers_district = _cover(running, place_key, district_id)
-        if covers_place or covers_district:
-            candidates.append(_candidate(running[0], covers_place, covers_district))
-    return candidates
+        rows = cursor.fetchall()
+    return [_candidate(row) for row in sorted(rows) if row[0] not in excluded]
 
 
-def _cover(
-    running: Sequence[tuple[Any, ...]], place_key: Any, district_id: int | None
-) -> tuple[bool, bool]:
-    """Return (covers the place, covers the district) by an advocate's running shifts."""
-    covers_place = covers_district = False
-    for *_advocate, profile_place, profile_district, shift_place, shift_district in running:
-        if shift_place is None and shift_district is None:  # the profile's cover
-            covers_place = covers_place or bool(profile_place)
-            covers_district = covers_district or bool(profile_district)
-        else:
-            covers_place = covers_place or (place_key is not None and shift_place == place_key)
-            covers_district = covers_district or (
-                district_id is not None and shift_district == district_id
-            )
-    return covers_place, covers_district
-
-
-def _candidate(row: tuple[Any, ...], covers_place: bool, covers_district: bool) -> Candidate:
+def _candidate(row: tuple[Any, ...]) -> Candidate:
     (pk, user_id, first, last, username, languages, lat, lon, made, accepted, load) = row[:11]
+    covers_place, covers_district = row[11:13]
     return Candidate(
         advocate_id=pk,
         user_id=user_id,
         name=f"{first} {last}".strip() or username,
         languages=_languages(languages),
-        covers_place=covers_place,
-        covers_district=covers_district,
+        covers_place=bool(covers_place),
+        covers_district=bool(covers_district),
         open_cases=load,
         latitude=_degrees(lat),
         longitude=_degrees(lon),
