@@ -16,6 +16,8 @@ urlpatterns = [
     path("rights/", include("panah.rights.urls")),
     path("sheets/", include("panah.advocates.sheets_urls")),
     path("dispatch/", include("panah.dispatch.urls")),
+    path("duplicates/", include("panah.duplicates.urls")),
+    path("channels/", include("panah.channels.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

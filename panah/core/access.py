@@ -52,6 +52,12 @@ class Capability(enum.StrEnum):
     # Print police station sheets: the helpline and the listed advocates' names and phones
     # (they agreed to be printed) for every station; staff who hand sheets to stations.
     SHEETS_PRINT = "sheets.print"
+    # Review likely duplicate records and merge them (or undo a merge): people who manage
+    # cases, since a merge moves cases and contacts between records.
+    DUPLICATES_REVIEW = "duplicates.review"
+    # See that duplicates were found with organisations we have no data-sharing agreement
+    # with (a count and opaque ids, never names): the administrator's decision to seek one.
+    DUPLICATES_FLAGS = "duplicates.flags"
 
 
 _C = Capability
@@ -60,6 +66,7 @@ _CONTACTS = {_C.CONTACT_VIEW, _C.CONTACT_LOG}
 _MANAGE = {_C.CASE_ASSIGN, _C.CASE_TRANSITION}
 _ADVOCATES = {_C.ADVOCATES_VIEW, _C.ADVOCATES_MANAGE}
 _SHEETS = {_C.SHEETS_PRINT}
+_DUPLICATES = {_C.DUPLICATES_REVIEW}
 
 # Least privilege: analysts see statistics only, never a person; advocates see the cases
 # assigned to them (and the people on those cases), nothing else of their organisation.
@@ -76,7 +83,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.CASE_MANAGER: frozenset(
-        _INTAKE | _CONTACTS | _MANAGE | _SHEETS | {_C.STATS_VIEW, _C.ADVOCATES_VIEW}
+        _INTAKE | _CONTACTS | _MANAGE | _SHEETS | _DUPLICATES | {_C.STATS_VIEW, _C.ADVOCATES_VIEW}
     ),
     Role.COORDINATOR: frozenset(
         _INTAKE
@@ -84,6 +91,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | _MANAGE
         | _ADVOCATES
         | _SHEETS
+        | _DUPLICATES
         | {_C.STATS_VIEW, _C.RIGHTS_PUBLISH, _C.PLACES_MANAGE}
     ),
     Role.ANALYST: frozenset({_C.STATS_VIEW}),
@@ -93,7 +101,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         | _MANAGE
         | _ADVOCATES
         | _SHEETS
-        | {_C.STATS_VIEW, _C.AUDIT_VIEW, _C.RIGHTS_PUBLISH, _C.PLACES_MANAGE, _C.PANELS_MANAGE}
+        | _DUPLICATES
+        | {
+            _C.STATS_VIEW,
+            _C.AUDIT_VIEW,
+            _C.RIGHTS_PUBLISH,
+            _C.PLACES_MANAGE,
+            _C.PANELS_MANAGE,
+            _C.DUPLICATES_FLAGS,
+        }
     ),
 }
 

@@ -217,8 +217,14 @@ def settings_for() -> Any:
     )
 
 
-def score_pairs(rows: Sequence[dict[str, Any]], options: Options) -> tuple[list[Any], bool]:
-    """Return (scored pairs as (id_l, id_r, match_probability), whether the model was trained)."""
+def score_pairs(
+    rows: Sequence[dict[str, Any]], options: Options, *, explain: bool = False
+) -> tuple[list[Any], bool]:
+    """Return (scored pairs as (id_l, id_r, match_probability), whether the model was trained).
+
+    With ``explain``, each pair also carries two dicts: the level of every comparison that was
+    not null (comparison name → code of LEVEL_CODES) and its match weight in bits.
+    """
     import duckdb
     import pyarrow as pa
     from splink import DuckDBAPI, Linker, block_on
@@ -257,17 +263,83 @@ def score_pairs(rows: Sequence[dict[str, Any]], options: Options) -> tuple[list[
             logger.warning("training failed; using the default model", exc_info=True)
     if not trained:
         model = default_settings(len(rows))
+    if explain:
+        # The comparison levels (gamma_*) come out with the matching columns, the weights
+        # (mw_*) with the intermediate ones: both stay inside this DuckDB connection.
+        if isinstance(model, dict):
+            model["retain_matching_columns"] = True
+            model["retain_intermediate_calculation_columns"] = True
+        else:
+            model.retain_matching_columns = True
+            model.retain_intermediate_calculation_columns = True
     linker = Linker(
         db_api.register("people", table_name="people_scored"), model, log_level=logging.WARNING
     )
 
     predictions = linker.inference.predict(warning_mode="never")
+    table = predictions.physical_name  # Splink's own name, not input
+    columns = ["unique_id_l", "unique_id_r", "match_probability"]
+    if explain:
+        present = {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}  # noqa: S608
+        columns += [f"gamma_{name}" for name in LEVEL_CODES]
+        # A name's weight is its level's plus the term-frequency adjustment (rarer names
+        # agreeing count for more), which Splink keeps in a column of its own.
+        columns += [
+            f"mw_{name} + coalesce(mw_tf_adj_{name}, 0)"
+            if f"mw_tf_adj_{name}" in present
+            else f"mw_{name}"
+            for name in LEVEL_CODES
+        ]
     pairs = con.execute(
-        # The table name is Splink's own, not input.
-        f"SELECT unique_id_l, unique_id_r, match_probability FROM {predictions.physical_name}"  # noqa: S608
+        f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608 (our column names)
     ).fetchall()
     con.close()
+    if explain:
+        pairs = [_explained(row) for row in pairs]
     return pairs, trained
+
+
+# Stable codes of each comparison's levels, best agreement first, in the order settings_for()
+# lists them (the null level excluded). Splink numbers a comparison's levels from the last
+# (0, "else") up, and the null level -1; the stored evidence of review candidates uses these
+# codes, never values.
+LEVEL_CODES: dict[str, tuple[str, ...]] = {
+    "given": ("exact", "phonetic", "spelling", "skeleton", "swapped", "similar", "different"),
+    "family": ("exact", "phonetic", "spelling", "skeleton", "swapped", "similar", "different"),
+    "father": ("exact", "phonetic", "spelling", "skeleton", "similar", "different"),
+    "dob": (
+        "same_date",
+        "same_year_one_date",
+        "day_month_year_apart",
+        "same_year",
+        "within_2",
+        "different",
+    ),
+    "sex": ("same", "different"),
+    "phone": ("same", "different"),
+    "document": ("same", "one_edit", "different"),
+}
+
+
+def level_code(comparison: str, gamma: int) -> str | None:
+    """Return the code of a comparison's level from Splink's number for it (None: a null)."""
+    codes = LEVEL_CODES[comparison]
+    if gamma < 0:
+        return None
+    return codes[len(codes) - 1 - gamma]
+
+
+def _explained(row: Sequence[Any]) -> tuple[Any, ...]:
+    count = len(LEVEL_CODES)
+    gammas, weights = row[3 : 3 + count], row[3 + count : 3 + 2 * count]
+    levels: dict[str, str] = {}
+    bits: dict[str, float] = {}
+    for name, gamma, weight in zip(LEVEL_CODES, gammas, weights, strict=True):
+        code = level_code(name, int(gamma)) if gamma is not None else None
+        if code is not None:
+            levels[name] = code
+            bits[name] = round(float(weight or 0.0), 2)
+    return (row[0], row[1], row[2], levels, bits)
 
 
 def _smoothed(model: dict[str, Any], floor: float) -> dict[str, Any]:
@@ -503,3 +575,52 @@ def deduplicate(records: Sequence[Record], options: Options | None = None) -> Re
         pairs = [p for p in pairs if not math.isnan(p[2])]
     cluster_of, review = cluster(records, pairs, options)
     return Result(cluster_of=cluster_of, review=review, pairs_scored=len(pairs), trained=trained)
+
+
+# --- review candidates (the application's duplicate queue) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair of records worth a person's look: its probability and why."""
+
+    left: int  # indexes into the input records
+    right: int
+    probability: float
+    levels: dict[str, str]  # comparison → LEVEL_CODES code (missing where a record is blank)
+    weights: dict[str, float]  # comparison → match weight in bits (+ for, - against)
+    reason: str  # why clustering sent it to review ("" when it would have merged it)
+
+
+def candidates(records: Sequence[Record], options: Options | None = None) -> list[Candidate]:
+    """Return every scored pair at or above the review threshold, strongest first.
+
+    The same model and clustering as ``deduplicate``; where the clustering refused a link or
+    found a pair uncertain, its reason comes with the pair. Nothing is merged here: a person
+    decides each pair.
+    """
+    options = options or Options()
+    good = [i for i, r in enumerate(records) if not r.bad]
+    if len(good) < 2:
+        return []
+    rows = [record_features(i, records[i]) for i in good]
+    add_broad_block_keys(rows, options.max_block_group)
+    scored, _ = score_pairs(rows, options, explain=True)
+    explained = {
+        (int(a), int(b)): (float(p), levels, weights)
+        for a, b, p, levels, weights in scored
+        if p is not None and not math.isnan(p)
+    }
+    pairs = [(a, b, p) for (a, b), (p, _, _) in explained.items()]
+    _, review = cluster(records, pairs, options)
+    reasons = {(min(a, b), max(a, b)): reason for a, b, _, reason in review}
+    found = []
+    for (a, b), (probability, levels, weights) in explained.items():
+        if probability < options.review_threshold:
+            continue
+        left, right = min(a, b), max(a, b)
+        found.append(
+            Candidate(left, right, probability, levels, weights, reasons.get((left, right), ""))
+        )
+    found.sort(key=lambda c: (-c.probability, c.left, c.right))
+    return found

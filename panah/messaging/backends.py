@@ -1,12 +1,14 @@
 """Channel backends: how a queued message leaves Panah.
 
 A backend is a class with `send(message) -> provider_id`, raising `SendError` on failure. The
-console and file backends are for development and tests; the SMS and WhatsApp providers
-(issue 4) plug in the same way, chosen by `PANAH_MESSAGING_BACKEND`.
+console and file backends are for development and tests; the organisations' SMS and WhatsApp
+providers plug in the same way through `panah.channels.backends.ChannelBackend`, chosen by
+`PANAH_MESSAGING_BACKEND`.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 import uuid
@@ -22,6 +24,18 @@ from panah.messaging.models import OutboundMessage
 
 class SendError(Exception):
     """The provider refused or could not be reached; the message may be retried."""
+
+
+class PermanentSendError(SendError):
+    """The provider refused the message for good (a 4xx: bad number, no permission): no retry."""
+
+
+class RateLimited(SendError):
+    """The channel has sent its quota for now: send again at `retry_at`, without an attempt."""
+
+    def __init__(self, message: str, *, retry_at: datetime.datetime) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
 
 
 class Backend(Protocol):

@@ -87,6 +87,18 @@ class Person(PublicIdModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Set when this record was found to be a duplicate and merged (panah/duplicates): its
+    # phones, documents, cases and contacts moved to the survivor; the record itself is kept,
+    # indexed under nothing (so search no longer finds it) and left out of lists.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")

@@ -326,9 +326,9 @@ def person_search_for(
 
 
 def person_list_for(user: Any) -> QuerySet[Person]:
-    """Return the people the user may see, newest first."""
+    """Return the people the user may see, newest first (records merged away left out)."""
     actor = actor_for(user)
-    return person_scope(actor).order_by("-created_at")
+    return person_scope(actor).filter(merged_into__isnull=True).order_by("-created_at")
 
 
 def people_by_key(actor: Actor, *, kind: str, digest: str) -> QuerySet[Person]:

@@ -137,7 +137,18 @@ def person_search_values(
 
 
 def _person_search_keys(person: Person) -> set[tuple[str, str]]:
+    if person.merged_into_id is not None:
+        return set()  # a merged record is kept but found under nothing (panah/duplicates)
     return {(kind, index_digest(kind, value)) for kind, value in person_search_values(person)}
+
+
+def person_search_keys_rebuild(person: Person) -> None:
+    """Rebuild one person's blind-index rows from their current values (none once merged).
+
+    For callers that move phones or documents between people (panah.duplicates merges), in
+    their own transaction. Nothing personal changes here, so nothing is audited.
+    """
+    _search_keys_rebuild(person)
 
 
 def _search_keys_rebuild(person: Person) -> None:

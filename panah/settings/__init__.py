@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "panah.messaging",
     "panah.advocates",
     "panah.dispatch",
+    "panah.duplicates",
+    "panah.selfservice",
+    "panah.channels",
     "panah.api",
     "panah.demo",
 ]
@@ -276,3 +279,15 @@ PANAH_DISPATCH_ANSWER_MINUTES = env_int("PANAH_DISPATCH_ANSWER_MINUTES", 10)
 PANAH_DISPATCH_MAX_UNANSWERED = env_int("PANAH_DISPATCH_MAX_UNANSWERED", 3)
 # The refugee helpline's number, as printed in know-your-rights articles, SMS and leaflets.
 PANAH_HELPLINE_NUMBER = env_str("PANAH_HELPLINE_NUMBER", "")
+# Provider channels (SMS, WhatsApp, voice): the largest webhook body accepted (bytes, checked
+# before anything is read or stored), the providers' API addresses (tests point them at a local
+# server) and the time one provider request may take.
+PANAH_CHANNELS_MAX_BODY = env_int("PANAH_CHANNELS_MAX_BODY", 64 * 1024)
+PANAH_TWILIO_API_URL = env_str("PANAH_TWILIO_API_URL", "https://api.twilio.com")
+PANAH_META_GRAPH_URL = env_str("PANAH_META_GRAPH_URL", "https://graph.facebook.com/v21.0")
+PANAH_CHANNELS_SEND_TIMEOUT = env_int("PANAH_CHANNELS_SEND_TIMEOUT", 10)
+# Self-service line: minutes of silence after which a sender's session starts again (at the
+# language question, or at the menu in the language they chose before).
+PANAH_SELFSERVICE_SESSION_MINUTES = env_int("PANAH_SELFSERVICE_SESSION_MINUTES", 30)
+# Urgent arrest cases one sender may open on the line per day before an operator decides.
+PANAH_SELFSERVICE_URGENT_CASES_PER_DAY = env_int("PANAH_SELFSERVICE_URGENT_CASES_PER_DAY", 2)

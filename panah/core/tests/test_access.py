@@ -31,6 +31,10 @@ PUBLIC = {
     # An advocate answers an alert from its link without logging in: the signed, expiring
     # token is the key (dispatch/tests check that a bad token gets a 404).
     "dispatch:offer_link",
+    # Providers' webhooks: the provider's signature is the key (channels/tests refuse forged,
+    # unsigned and replayed requests with 403 and store nothing).
+    "channels:webhook",
+    "channels:status",
 }
 
 

@@ -1,0 +1,93 @@
+"""Reading channels and conversations, scoped to the acting operator's organisation."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet, Sum
+
+from panah.accounts.selectors import Actor
+from panah.audit.services import Source, audit_record_read
+from panah.channels.models import Channel, Conversation, Message
+from panah.core.access import Capability
+from panah.core.errors import NotFound
+
+MAX_LIST = 200
+
+
+def channel_for_webhook(slug: str) -> Channel | None:
+    """Return the active channel a webhook slug names (one query), or None.
+
+    Not scoped to a user: the slug is the route, the provider's signature the proof.
+    """
+    if not slug or len(slug) > 64:
+        return None
+    return Channel.objects.filter(webhook_slug=slug, is_active=True).first()
+
+
+def channel_list() -> QuerySet[Channel]:
+    """Return every configured channel with its organisation (the administrators' command)."""
+    return Channel.objects.select_related("organisation").order_by("organisation__name", "name")
+
+
+def conversation_list_for(
+    actor: Actor, *, state: str | None = None, mine: bool = False, limit: int = 50
+) -> list[Conversation]:
+    """Return the organisation's conversations, latest message first, with their unread counts.
+
+    Without `state`, closed conversations are left out; `mine` keeps those the actor claimed.
+    Nothing is decrypted here but the sender's number, once per row.
+    """
+    actor.require(Capability.CONTACT_VIEW)
+    qs = Conversation.objects.filter(organisation_id=actor.organisation_id)
+    qs = qs.filter(state=state) if state else qs.exclude(state=Conversation.State.CLOSED)
+    if mine:
+        qs = qs.filter(assigned_to_id=actor.user.pk)
+    qs = qs.select_related("channel", "assigned_to").order_by("-last_message_at")
+    return list(qs[: max(1, min(limit, MAX_LIST))])
+
+
+def conversation_unread_total_for(actor: Actor) -> int:
+    """Return how many messages wait unread in the organisation's open conversations."""
+    actor.require(Capability.CONTACT_VIEW)
+    total = (
+        Conversation.objects.filter(organisation_id=actor.organisation_id)
+        .exclude(state=Conversation.State.CLOSED)
+        .aggregate(total=Sum("unread_count"))["total"]
+    )
+    return int(total or 0)
+
+
+def conversation_get_for(
+    actor: Actor, conversation_id: object, *, source: str = Source.WEB
+) -> Conversation:
+    """Return one conversation of the actor's organisation, recording the read in the audit.
+
+    A missing id, a malformed one and another organisation's all raise the same 404.
+    """
+    actor.require(Capability.CONTACT_VIEW)
+    try:
+        pk = uuid.UUID(str(conversation_id))
+    except ValueError:
+        raise NotFound from None
+    conversation = (
+        Conversation.objects.select_related("channel", "assigned_to", "person", "contact")
+        .filter(pk=pk, organisation_id=actor.organisation_id)
+        .first()
+    )
+    if conversation is None:
+        raise NotFound
+    audit_record_read(actor, conversation, source=source)
+    return conversation
+
+
+def conversation_messages_for(actor: Actor, conversation: Conversation) -> QuerySet[Message]:
+    """Return a conversation's messages, oldest first, with their delivery status."""
+    actor.require(Capability.CONTACT_VIEW)
+    if conversation.organisation_id != actor.organisation_id:
+        raise NotFound
+    return (
+        Message.objects.filter(conversation_id=conversation.pk)
+        .select_related("outbound", "author")
+        .order_by("created_at", "id")
+    )

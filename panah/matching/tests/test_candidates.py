@@ -1,0 +1,71 @@
+"""dedupe.candidates: the pairs for human review, with the level of each compared field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from panah.matching.dedupe import LEVEL_CODES, Options, candidates
+from panah.matching.records import Record
+
+
+def _record(n: int, **fields: object) -> Record:
+    return Record(line=n, record_id=str(n), **fields)  # type: ignore[arg-type]
+
+
+def test_a_likely_pair_comes_with_its_levels_and_weights() -> None:
+    records = [
+        _record(
+            1,
+            given_name="Gul Agha",
+            family_name="Achakzai",
+            father_name="Nazar Mohammad",
+            sex="M",
+            yob=1985,
+            phone="+923001234567",
+        ),
+        _record(
+            2,
+            given_name="Gul Aga",
+            family_name="Achakzai",
+            father_name="Nazar Muhammad",
+            sex="M",
+            yob=1987,
+            phone="+923001234567",
+        ),
+        _record(3, given_name="Zarghona", father_name="Abdul Ghani", sex="F", yob=1990),
+    ]
+    [pair] = candidates(records)
+    assert (pair.left, pair.right) == (0, 1)
+    assert pair.probability >= Options().review_threshold
+    assert pair.levels["phone"] == "same"
+    assert pair.levels["family"] == "exact"
+    assert pair.levels["father"] == "exact"  # Muhammad and Mohammad share a match key
+    assert pair.levels["given"] == "exact"  # so do Agha and Aga
+    assert pair.levels["dob"] == "within_2"
+    assert "document" not in pair.levels  # neither record has one: no evidence either way
+    assert pair.weights["phone"] > 0 > pair.weights["dob"]
+    for name, code in pair.levels.items():
+        assert code in LEVEL_CODES[name]
+
+
+def test_siblings_come_with_the_clustering_reason() -> None:
+    common = {
+        "family_name": "Achakzai",
+        "father_name": "Nazar Mohammad",
+        "phone": "+923001234567",
+        "dob": dt.date(1990, 1, 1),
+        "yob": 1990,
+    }
+    records = [
+        _record(1, given_name="Gul Agha", sex="M", **common),
+        _record(2, given_name="Shah Wali", sex="M", **common),
+    ]
+    found = candidates(records)
+    assert [p.reason for p in found] in ([], ["given names differ"])
+    if found:
+        assert found[0].levels["given"] == "different"
+
+
+def test_fewer_than_two_records_give_no_candidates() -> None:
+    assert candidates([]) == []
+    assert candidates([_record(1, given_name="Gul")]) == []
