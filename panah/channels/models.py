@@ -36,6 +36,14 @@ class Medium(models.TextChoices):
     VOICE = "voice", _("Voice call")
 
 
+class VoiceMode(models.TextChoices):
+    # Rejected as busy, so the caller pays nothing, and called back: what most callers without
+    # credit expect from a "missed call".
+    MISSED_CALL = "missed_call", _("Missed call: reject as busy and call back")
+    # Answered by the voice menu (panah.channels.voice): the self-service line by keypad.
+    MENU = "menu", _("Answer with the voice menu")
+
+
 def new_webhook_slug() -> str:
     """Return an unguessable slug (192 random bits) for a channel's webhook URL."""
     return secrets.token_urlsafe(24)
@@ -59,6 +67,10 @@ class Channel(PublicIdModel):
     # Whether the self-service line (panah.selfservice) answers text messages first; off, every
     # message goes straight to the operators' inbox (a line staffed around the clock).
     self_service = models.BooleanField(_("self-service line answers first"), default=True)
+    # A voice channel's calls: rejected and called back, or answered by the voice menu.
+    voice_mode = models.CharField(
+        _("calls"), max_length=12, choices=VoiceMode.choices, default=VoiceMode.MISSED_CALL
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -212,3 +224,121 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id} {self.direction}"
+
+
+class CallbackRequest(PublicIdModel):
+    """A caller to ring back: a missed call, a voicemail, a call that ended too soon.
+
+    One open request (pending or claimed) per caller and organisation: further calls while it
+    is open add to it (`calls`, `last_at`) instead of queueing the same person twice.
+    """
+
+    class Reason(models.TextChoices):
+        MISSED_CALL = "missed_call", _("Missed call")
+        VOICEMAIL = "voicemail", _("Voicemail")
+        HUNG_UP = "hung_up", _("Hung up before the end of the menu")
+        MENU_FAILED = "menu_failed", _("The voice menu could not help")
+        ARREST_REPORT = "arrest_report", _("Reported an arrest by phone")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a call-back")
+        CLAIMED = "claimed", _("Being called back")
+        DONE = "done", _("Called back")
+        NO_ANSWER = "no_answer", _("No answer after several attempts")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    OPEN_STATES = (State.PENDING, State.CLAIMED)
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    caller = EncryptedTextField()  # E.164
+    caller_digest = models.CharField(max_length=32)  # blind index "channels.sender"
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    # Twilio's URL of a recording (a voicemail, or a name said on the menu): it leads to a
+    # person's voice, so it is encrypted like the number.
+    recording_url = EncryptedTextField(blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    calls = models.PositiveIntegerField(_("calls"), default=1)
+    requested_at = models.DateTimeField(_("first call"))
+    last_at = models.DateTimeField(_("last call"))
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # After an unanswered attempt: not before this time (the queue shows it later).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    outcome_note = EncryptedTextField(_("note"), blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "caller_digest"],
+                condition=Q(state__in=["pending", "claimed"]),
+                name="callback_one_open_per_caller",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "state", "requested_at"], name="callback_queue")
+        ]
+        verbose_name = _("call-back request")
+        verbose_name_plural = _("call-back requests")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.reason} {self.state}"
+
+
+class VoiceCall(models.Model):
+    """One call answered by the voice menu, followed request by request.
+
+    Twilio asks for the next instructions after each keypress or recording; every such request
+    names the call (CallSid) and the step it answers. `step` counts the responses sent and
+    `twiml` keeps the last one, so a retried request gets the same answer and nothing is done
+    twice.
+    """
+
+    class Stage(models.TextChoices):
+        MENU = "menu", _("In the menu")
+        NAME = "name", _("Saying a name")
+        VOICEMAIL = "voicemail", _("Leaving a voicemail")
+        ENDED = "ended", _("Ended")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    call_sid = models.CharField(max_length=64)
+    caller = EncryptedTextField()  # E.164
+    caller_digest = models.CharField(max_length=32)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    step = models.PositiveIntegerField(default=0)
+    twiml = EncryptedTextField(blank=True)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.MENU)
+    # The menu last offered (JSON: prompt key, language, digits), to check and repeat it.
+    menu = EncryptedTextField(blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)  # not understood, in a row
+    # Why the caller is being asked for a voicemail: the call-back's reason if they leave none.
+    reason = models.CharField(max_length=16, choices=CallbackRequest.Reason.choices, blank=True)
+    # The line gave the caller an answer (rights, documents): hanging up then is no problem.
+    answered = models.BooleanField(default=False)
+    name_recording = EncryptedTextField(blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    callback = models.ForeignKey(
+        CallbackRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "call_sid"], name="voice_call_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.stage} {self.step}"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from panah.accounts.selectors import Actor
-from panah.audit.services import Source, audit_record_read
-from panah.channels.models import Channel, Conversation, Message
+from panah.audit.services import Action, Source, audit_record, audit_record_read
+from panah.channels.models import CallbackRequest, Channel, Conversation, Message
 from panah.core.access import Capability
 from panah.core.errors import NotFound
 
@@ -91,3 +92,97 @@ def conversation_messages_for(actor: Actor, conversation: Conversation) -> Query
         .select_related("outbound", "author")
         .order_by("created_at", "id")
     )
+
+
+# --- call-backs ------------------------------------------------------------------------------
+
+
+def _callback_pk(callback_id: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(callback_id))
+    except ValueError:
+        raise NotFound from None
+
+
+def callback_list_for(
+    actor: Actor, *, closed: bool = False, limit: int = 100
+) -> list[CallbackRequest]:
+    """Return the organisation's call-backs: the open ones — pending and due first, then those
+    being called, then those waiting for their next attempt, oldest first within each — or,
+    with `closed`, the latest closed ones. The numbers are decrypted for masking only.
+    """
+    actor.require(Capability.CONTACT_VIEW)
+    qs = CallbackRequest.objects.filter(organisation_id=actor.organisation_id).select_related(
+        "channel", "claimed_by", "case"
+    )
+    if closed:
+        qs = qs.exclude(state__in=CallbackRequest.OPEN_STATES).order_by("-done_at")
+    else:
+        now = timezone.now()
+        qs = qs.filter(state__in=CallbackRequest.OPEN_STATES).annotate(
+            queue_rank=Case(
+                When(
+                    Q(state=CallbackRequest.State.PENDING)
+                    & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)),
+                    then=Value(0),
+                ),
+                When(state=CallbackRequest.State.CLAIMED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        qs = qs.order_by("queue_rank", "requested_at")
+    return list(qs[: max(1, min(limit, MAX_LIST))])
+
+
+def callback_pending_count_for(actor: Actor) -> int:
+    """Return how many call-backs wait for someone to take them."""
+    actor.require(Capability.CONTACT_VIEW)
+    return CallbackRequest.objects.filter(
+        organisation_id=actor.organisation_id, state=CallbackRequest.State.PENDING
+    ).count()
+
+
+def callback_get_for(
+    actor: Actor, callback_id: object, *, source: str = Source.WEB
+) -> CallbackRequest:
+    """Return one call-back of the actor's organisation, recording the read in the audit.
+
+    The number and the recording are shown in full only to the operator who claimed the
+    request: that read names them in the audit entry. A missing id, a malformed one and
+    another organisation's all raise the same 404.
+    """
+    actor.require(Capability.CONTACT_VIEW)
+    request = (
+        CallbackRequest.objects.select_related("channel", "claimed_by", "case")
+        .filter(pk=_callback_pk(callback_id), organisation_id=actor.organisation_id)
+        .first()
+    )
+    if request is None:
+        raise NotFound
+    fields = ["caller", "recording_url"] if callback_revealed_to(actor, request) else []
+    audit_record(
+        actor,
+        action=Action.VIEW,
+        object_type=request._meta.model_name or "",
+        object_id=request.pk,
+        fields=fields,
+        source=source,
+    )
+    return request
+
+
+def callback_revealed_to(actor: Actor, request: CallbackRequest) -> bool:
+    """Whether the actor sees this call-back's number and recording in full (they claimed it)."""
+    return request.state == CallbackRequest.State.CLAIMED and request.claimed_by_id == actor.user.pk
+
+
+def callback_for_write(actor: Actor, callback_id: object) -> CallbackRequest:
+    """Return a call-back the actor may act on (no read audit: the write is audited)."""
+    actor.require(Capability.CONTACT_LOG)
+    request = CallbackRequest.objects.filter(
+        pk=_callback_pk(callback_id), organisation_id=actor.organisation_id
+    ).first()
+    if request is None:
+        raise NotFound
+    return request

@@ -24,7 +24,16 @@ from panah.accounts.models import Organisation
 from panah.accounts.selectors import Actor
 from panah.audit.services import Action, Source, audit_record_write
 from panah.channels.addresses import sender_e164
-from panah.channels.models import Channel, Conversation, InboundMessage, Medium, Message, Provider
+from panah.channels.models import (
+    CallbackRequest,
+    Channel,
+    Conversation,
+    InboundMessage,
+    Medium,
+    Message,
+    Provider,
+    VoiceMode,
+)
 from panah.channels.providers import provider_for
 from panah.channels.providers.base import InboundEvent, StatusEvent
 from panah.core import crypto
@@ -77,6 +86,7 @@ def channel_create(
     credentials: dict[str, Any],
     rate_per_minute: int = 60,
     self_service: bool = True,
+    voice_mode: str = VoiceMode.MISSED_CALL,
     source: str = Source.CLI,
 ) -> Channel:
     """Configure a provider channel for an organisation; the credentials are stored encrypted.
@@ -102,6 +112,8 @@ def channel_create(
         address = e164
     if rate_per_minute < 1:
         raise DomainError(_("The rate limit must be at least one message a minute."))
+    if voice_mode == VoiceMode.MENU and (provider, medium) != (Provider.TWILIO, Medium.VOICE):
+        raise DomainError(_("Only a Twilio voice channel can answer calls with the voice menu."))
     channel = Channel(
         organisation=organisation,
         name=name.strip() or f"{provider} {medium}",
@@ -111,6 +123,7 @@ def channel_create(
         credentials=json.dumps(credentials),
         rate_per_minute=rate_per_minute,
         self_service=self_service,
+        voice_mode=voice_mode,
     )
     channel.full_clean()
     channel.save(force_insert=True)
@@ -131,10 +144,15 @@ def channel_deactivate(actor: Actor | None, channel: Channel, *, source: str = S
 def channel_webhook_urls(channel: Channel) -> dict[str, str]:
     """Return the public URLs to give the provider: messages, and delivery statuses."""
     base = settings.PANAH_BASE_URL.rstrip("/")
-    return {
+    urls = {
         "messages": base + reverse("channels:webhook", kwargs={"slug": channel.webhook_slug}),
         "statuses": base + reverse("channels:status", kwargs={"slug": channel.webhook_slug}),
     }
+    if channel.voice_mode == VoiceMode.MENU:
+        # Twilio's "call status changes" URL: how a caller hanging up mid-menu is called back.
+        slug = channel.webhook_slug
+        urls["calls"] = base + reverse("channels:voice_status", kwargs={"slug": slug})
+    return urls
 
 
 # --- inbound: the webhook hot path -----------------------------------------------------------
@@ -350,6 +368,14 @@ def _inbound_process(inbound_id: str) -> InboundMessage | None:
         inbound.state = InboundMessage.State.PROCESSED
         inbound.save(update_fields=["state", "attempts", "processed_at"])
         conversation_route(conversation, message)
+        if inbound.kind == InboundMessage.Kind.CALL:
+            # A missed call (rejected as busy): someone rings the caller back.
+            callback_queue(
+                inbound.channel,
+                caller=inbound.sender,
+                reason=CallbackRequest.Reason.MISSED_CALL,
+                at=inbound.received_at,
+            )
         return inbound
 
 
@@ -586,3 +612,175 @@ def conversation_mark_read(actor: Actor, conversation: Conversation) -> None:
     Conversation.objects.filter(pk=conversation.pk, organisation_id=actor.organisation_id).update(
         unread_count=0
     )
+
+
+# --- call-backs ------------------------------------------------------------------------------
+
+# When a caller's open request gets another reason, the weightier one stays.
+_REASON_WEIGHT = {
+    CallbackRequest.Reason.MISSED_CALL: 0,
+    CallbackRequest.Reason.HUNG_UP: 1,
+    CallbackRequest.Reason.MENU_FAILED: 2,
+    CallbackRequest.Reason.VOICEMAIL: 3,
+    CallbackRequest.Reason.ARREST_REPORT: 4,
+}
+CALLBACK_OUTCOMES = (
+    CallbackRequest.State.DONE,
+    CallbackRequest.State.NO_ANSWER,
+    CallbackRequest.State.WRONG_NUMBER,
+)
+MAX_CALLBACK_NOTE = 1000
+
+
+def callback_queue(
+    channel: Channel,
+    *,
+    caller: str,
+    reason: str,
+    at: datetime.datetime,
+    recording_url: str = "",
+    case: Any = None,
+    request: CallbackRequest | None = None,
+    source: str = Source.TASK,
+) -> CallbackRequest:
+    """Queue a call-back for a caller, or add this call to their open request.
+
+    One open (pending or claimed) request per caller and organisation: another call while it
+    is open counts on it (`calls`, `last_at`, due again at once) and a weightier reason, a
+    recording or a case replaces what it had. `request` is the one this same call queued
+    before (a voicemail that arrives after the hang-up was reported): it is updated, not
+    counted again. Two calls at once meet at the partial unique index; the second adds to the
+    first's row.
+    """
+    digest = sender_digest(caller)
+    open_ones = CallbackRequest.objects.select_for_update().filter(
+        organisation_id=channel.organisation_id,
+        caller_digest=digest,
+        state__in=CallbackRequest.OPEN_STATES,
+    )
+    existing = open_ones.first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                created = CallbackRequest.objects.create(
+                    organisation_id=channel.organisation_id,
+                    channel=channel,
+                    caller=caller,
+                    caller_digest=digest,
+                    reason=reason,
+                    recording_url=recording_url,
+                    case=case,
+                    requested_at=at,
+                    last_at=at,
+                )
+        except IntegrityError:
+            existing = open_ones.get()
+        else:
+            fields = ["caller", "reason"] + (["recording_url"] if recording_url else [])
+            audit_record_write(None, created, action=Action.CREATE, fields=fields, source=source)
+            return created
+    fields = []
+    if request is None or request.pk != existing.pk:
+        existing.calls += 1
+        existing.last_at = max(existing.last_at, at)
+        existing.next_attempt_at = None  # calling again: reachable now
+        fields += ["calls", "last_at", "next_attempt_at"]
+    if (
+        _REASON_WEIGHT[CallbackRequest.Reason(reason)]
+        > _REASON_WEIGHT[CallbackRequest.Reason(existing.reason)]
+    ):
+        existing.reason = reason
+        fields.append("reason")
+    if recording_url and recording_url != existing.recording_url:
+        existing.recording_url = recording_url
+        fields.append("recording_url")
+    if case is not None and existing.case_id is None:
+        existing.case = case
+        fields.append("case")
+    if fields:
+        existing.save(update_fields=[*fields, "updated_at"])
+        audit_record_write(None, existing, action=Action.UPDATE, fields=fields, source=source)
+    return existing
+
+
+def _callback_locked(actor: Actor, request: CallbackRequest) -> CallbackRequest:
+    """Re-read a call-back under a row lock, within the actor's organisation."""
+    actor.require(Capability.CONTACT_LOG)
+    locked = (
+        CallbackRequest.objects.select_for_update()
+        .filter(pk=request.pk, organisation_id=actor.organisation_id)
+        .first()
+    )
+    if locked is None:
+        raise NotFound
+    return locked
+
+
+def _callback_open_for(actor: Actor, request: CallbackRequest) -> None:
+    if request.state not in CallbackRequest.OPEN_STATES:
+        raise DomainError(_("This call-back is already closed."))
+    if request.state == CallbackRequest.State.CLAIMED and request.claimed_by_id != actor.user.pk:
+        raise DomainError(_("Another operator is already calling this person back."))
+
+
+@transaction.atomic
+def callback_claim(actor: Actor, request: CallbackRequest) -> CallbackRequest:
+    """Take a call-back: the actor calls the person and sees their number in full.
+
+    Two operators claiming at once meet at the row lock: the second is told it is taken.
+    """
+    request = _callback_locked(actor, request)
+    _callback_open_for(actor, request)
+    if request.state != CallbackRequest.State.CLAIMED:
+        request.state = CallbackRequest.State.CLAIMED
+        request.claimed_by = actor.user
+        request.claimed_at = timezone.now()
+        request.save(update_fields=["state", "claimed_by", "claimed_at", "updated_at"])
+        audit_record_write(actor, request, action=Action.UPDATE, fields=["state", "claimed_by"])
+    return request
+
+
+@transaction.atomic
+def callback_record_outcome(
+    actor: Actor, request: CallbackRequest, outcome: str, note: str = ""
+) -> CallbackRequest:
+    """Record how a call-back went: done, no answer, or a wrong number.
+
+    Each outcome counts an attempt. "No answer" puts the request back in the queue, due again
+    after PANAH_CALLBACK_RETRY_MINUTES, until PANAH_CALLBACK_MAX_ATTEMPTS attempts have gone
+    unanswered; then it is closed as such. A pending request may be answered without a claim.
+    """
+    if outcome not in CALLBACK_OUTCOMES:
+        raise DomainError(_("Choose how the call went."))
+    note = (note or "").strip()
+    if len(note) > MAX_CALLBACK_NOTE:
+        raise DomainError(
+            _("A note can be at most %(count)d characters long.") % {"count": MAX_CALLBACK_NOTE}
+        )
+    request = _callback_locked(actor, request)
+    _callback_open_for(actor, request)
+    now = timezone.now()
+    request.attempts += 1
+    fields = ["attempts", "state", "claimed_by", "claimed_at", "next_attempt_at", "done_at"]
+    if note:
+        request.outcome_note = note
+        fields.append("outcome_note")
+    if (
+        outcome == CallbackRequest.State.NO_ANSWER
+        and request.attempts < settings.PANAH_CALLBACK_MAX_ATTEMPTS
+    ):
+        request.state = CallbackRequest.State.PENDING
+        request.claimed_by = None
+        request.claimed_at = None
+        request.next_attempt_at = now + datetime.timedelta(
+            minutes=settings.PANAH_CALLBACK_RETRY_MINUTES
+        )
+    else:
+        request.state = outcome
+        request.claimed_by = actor.user
+        request.claimed_at = request.claimed_at or now
+        request.next_attempt_at = None
+        request.done_at = now
+    request.save(update_fields=[*fields, "updated_at"])
+    audit_record_write(actor, request, action=Action.UPDATE, fields=fields)
+    return request

@@ -17,7 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from panah.channels import selectors, services
+from panah.channels import selectors, services, voice
+from panah.channels.models import VoiceMode
 from panah.channels.providers import provider_for
 from panah.channels.providers.base import Forged, Malformed, Webhook
 
@@ -73,6 +74,11 @@ def _handle(request: HttpRequest, slug: str, *, status: bool) -> HttpResponse:
     except Malformed as exc:
         logger.warning("channel %s webhook malformed: %s", channel.pk, exc)
         return HttpResponse(status=400)
+    if channel.voice_mode == VoiceMode.MENU and [e.kind for e in received.inbound] == ["call"]:
+        # An answered call: the voice menu takes it from here (panah.channels.voice).
+        event = received.inbound[0]
+        twiml = voice.call_answer(channel, call_sid=event.provider_message_id, caller=event.sender)
+        return HttpResponse(twiml, content_type="text/xml")
     for event in received.inbound:
         services.inbound_receive(channel, event)
     for report in received.statuses:

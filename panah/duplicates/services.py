@@ -36,7 +36,7 @@ from panah.duplicates.models import DataSharingAgreement, DuplicateCandidate, Pe
 from panah.duplicates.selectors import organisations_visible
 from panah.matching import dedupe
 from panah.matching.records import Record
-from panah.people.models import Household, Person, Sex
+from panah.people.models import NAME_SAID_ON_THE_PHONE, Household, Person, Sex
 from panah.people.services import person_search_keys_rebuild
 from panah.rules.triage import person_risk_refresh
 
@@ -104,10 +104,12 @@ def person_record(person: Person) -> Record:
     """
     phones = [phone.number for phone in person.phones.all()]
     documents = [normalise_document_number(d.number) for d in person.documents.all() if d.number]
+    given = person.given_name or person.given_name_native
     return Record(
         line=0,
         record_id=str(person.pk),
-        given_name=person.given_name or person.given_name_native,
+        # A name said on a call is not known yet: compared as missing, not as the same name.
+        given_name="" if given == NAME_SAID_ON_THE_PHONE else given,
         family_name=person.family_name or person.family_name_native,
         father_name=person.father_name or person.father_name_native,
         sex=_RECORD_SEX.get(person.sex),

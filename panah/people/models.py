@@ -16,6 +16,11 @@ from panah.core.errors import DomainError
 from panah.core.fields import EncryptedTextField
 from panah.core.models import PublicIdModel
 
+# The given name recorded for a person whose name was only said on a phone call (the voice
+# line keeps the recording; an operator types the name after listening). Not a name: duplicate
+# detection and search must not treat two such records as namesakes.
+NAME_SAID_ON_THE_PHONE = "Name recorded by phone"
+
 
 class Sex(models.TextChoices):
     FEMALE = "f", _("Female")

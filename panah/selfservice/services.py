@@ -55,6 +55,7 @@ from panah.selfservice import engine
 from panah.selfservice.flows import installed_flow
 from panah.selfservice.models import FlowSession, Medium
 from panah.selfservice.selectors import catalog_for_line
+from panah.selfservice.voice import VoiceMenu, voice_menu
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,11 @@ class HandleResult:
     handoff: bool  # the conversation belongs in the operators' inbox now
     case_id: uuid.UUID | None = None  # the urgent case opened by this message
     node: str = ""
+    # The answers effects produced (a rights summary, the rules engine's answer), also at the
+    # head of `texts`: a voice call cannot play them, so it sends them by SMS.
+    content: tuple[str, ...] = ()
+    # For medium "voice": the node's recorded prompt and DTMF digits (see `voice.voice_menu`).
+    voice: VoiceMenu | None = None
 
 
 # --- The self-service line's actor --------------------------------------------------------------
@@ -399,7 +405,8 @@ def session_handle(
     with transaction.atomic():
         session, created = _locked_session(organisation, medium, sender_digest(sender_e164), now)
         state = _state_of(session, now, created=created)
-        new_state, reply = engine.step(flow, state, text, now, catalog=catalog_for_line())
+        catalog = catalog_for_line()
+        new_state, reply = engine.step(flow, state, text, now, catalog=catalog)
         language = new_state.language
         before: list[str] = []
         texts = list(reply.texts)
@@ -443,6 +450,47 @@ def session_handle(
         handoff=handoff,
         case_id=case.pk if case is not None else None,
         node=new_state.node,
+        content=tuple(fit_two_segments(t) for t in before),
+        voice=voice_menu(flow, new_state, catalog) if medium == Medium.VOICE else None,
+    )
+
+
+def session_restart(
+    *,
+    organisation: Organisation,
+    medium: str,
+    sender_e164: str,
+    now: datetime.datetime | None = None,
+) -> HandleResult:
+    """Put the sender's session back at the flow's first question (the language), answers
+    cleared, and return that question.
+
+    A phone call starts here: each call asks for the language (in the one the caller chose
+    last, if any), and its first digit answers that question — unlike a text message, after
+    which a bare number is not acted on (`engine.step`, "fresh").
+    """
+    now = now or timezone.now()
+    medium = Medium(medium).value
+    flow = installed_flow()
+    with transaction.atomic():
+        session, _created = _locked_session(organisation, medium, sender_digest(sender_e164), now)
+        chosen = session.language_chosen and session.language in flow.languages
+        state = engine.State(
+            flow.id,
+            flow.version,
+            flow.start,
+            session.language if chosen else flow.default_language,
+            language_chosen=chosen,
+        )
+        _store(session, state, now)
+        catalog = catalog_for_line()
+        text = engine.render(flow, state, catalog)
+    return HandleResult(
+        texts=(text,),
+        language=state.language,
+        handoff=False,
+        node=state.node,
+        voice=voice_menu(flow, state, catalog) if medium == Medium.VOICE else None,
     )
 
 

@@ -1,9 +1,9 @@
 """The voice mirror of the flows: a node's choices as DTMF keys and recorded-prompt keys.
 
 Pure, like the engine. A voice session runs through the same `session_handle` (the keypad
-digit is the message text); a TwiML layer (not built yet) plays the recorded prompt named by
-`prompt_key` in the session's language, then one recording per choice when it lists them
-(a station's name), and gathers one digit. The digits are exactly the SMS menu's: 1-9 choose,
+digit is the message text); the TwiML layer (`panah.channels.voice`) plays the recorded prompt
+named by `prompt_key` in the session's language, then one recording per choice when it lists
+them (a station's name), and gathers one digit. The digits are exactly the SMS menu's: 1-9 choose,
 8 "not listed" and 9 "more" on a list, 0 back.
 """
 
@@ -36,7 +36,7 @@ class VoiceMenu:
     language: str
     choices: tuple[VoiceChoice, ...]
     # A free-text node (a name) cannot be keyed in: the TwiML layer records speech instead
-    # and hands the recording to an operator (not built yet).
+    # and hands the recording to an operator.
     expects_speech: bool = False
 
 

@@ -291,3 +291,11 @@ PANAH_CHANNELS_SEND_TIMEOUT = env_int("PANAH_CHANNELS_SEND_TIMEOUT", 10)
 PANAH_SELFSERVICE_SESSION_MINUTES = env_int("PANAH_SELFSERVICE_SESSION_MINUTES", 30)
 # Urgent arrest cases one sender may open on the line per day before an operator decides.
 PANAH_SELFSERVICE_URGENT_CASES_PER_DAY = env_int("PANAH_SELFSERVICE_URGENT_CASES_PER_DAY", 2)
+# Voice menu (docs/channels.md, "Voice"): the languages Twilio may speak with <Say> where no
+# real recording exists, as `panah-language=twilio-language[:voice]` (English only by default:
+# Twilio has no Pashto or Dari voice); the longest voicemail in seconds.
+PANAH_VOICE_SAY = env_list("PANAH_VOICE_SAY", ["en=en-GB"])
+PANAH_VOICE_VOICEMAIL_SECONDS = env_int("PANAH_VOICE_VOICEMAIL_SECONDS", 120)
+# Call-backs: unanswered attempts before a request is closed, and minutes between attempts.
+PANAH_CALLBACK_MAX_ATTEMPTS = env_int("PANAH_CALLBACK_MAX_ATTEMPTS", 3)
+PANAH_CALLBACK_RETRY_MINUTES = env_int("PANAH_CALLBACK_RETRY_MINUTES", 60)

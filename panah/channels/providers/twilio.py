@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.datastructures import MultiValueDict
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
@@ -77,7 +78,13 @@ class TwilioProvider:
     def handshake(self, channel: Channel, hook: Webhook) -> str | None:
         return None  # Twilio has no subscription handshake
 
-    def receive(self, channel: Channel, hook: Webhook, *, status: bool) -> Received:
+    def verify(self, channel: Channel, hook: Webhook) -> MultiValueDict[str, str]:
+        """Return the form parameters of a request Twilio signed for this channel's account.
+
+        Raise `Forged` for a missing or wrong signature or another account, `Malformed` for a
+        body that is not a UTF-8 form. Every Twilio endpoint (messages, statuses, the voice
+        menu's steps) checks its requests here.
+        """
         signature = hook.headers.get("X-Twilio-Signature", "")
         if not signature:
             raise Forged("missing signature")
@@ -89,6 +96,10 @@ class TwilioProvider:
         if params.get("AccountSid") != credentials.get("account_sid"):
             # Signed with this token but for another account: refuse as forged.
             raise Forged("other account")
+        return params
+
+    def receive(self, channel: Channel, hook: Webhook, *, status: bool) -> Received:
+        params = self.verify(channel, hook)
         if status:
             return self._status(params)
         return self._inbound(channel, params)

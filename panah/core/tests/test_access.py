@@ -35,6 +35,10 @@ PUBLIC = {
     # unsigned and replayed requests with 403 and store nothing).
     "channels:webhook",
     "channels:status",
+    "channels:voice_gather",
+    "channels:voice_name",
+    "channels:voice_voicemail",
+    "channels:voice_status",
 }
 
 

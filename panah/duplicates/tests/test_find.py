@@ -220,3 +220,14 @@ def test_random_people_are_rarely_paired(personas):
             )
     duplicates_find()
     assert DuplicateCandidate.objects.filter(probability__gte=0.9).count() <= 3
+
+
+def test_a_name_only_said_on_the_phone_is_compared_as_missing(personas) -> None:
+    from panah.duplicates.services import person_record
+    from panah.people.models import NAME_SAID_ON_THE_PHONE
+
+    actor = actor_for(personas["a"]["operator"])
+    caller = person_make(actor, given_name=NAME_SAID_ON_THE_PHONE)
+    named = person_make(actor, given_name="Gul Agha")
+    assert person_record(caller).given_name == ""
+    assert person_record(named).given_name == "Gul Agha"

@@ -9,6 +9,9 @@ and never printed back.
     panah channels list
     panah channels deactivate CHANNEL_ID
     panah channels receive CHANNEL_ID +923001234567 "salaam"   (development: inject a message)
+    panah channels voice-prompts check [--strict]    (recordings missing or still placeholders)
+    panah channels voice-prompts scripts [--language ur]   (what each recording says)
+    panah channels voice-prompts placeholders        (write a tone for each missing prompt)
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from panah.accounts.models import Organisation
-from panah.channels import selectors, services
+from panah.channels import selectors, services, voice_prompts
 from panah.channels.addresses import sender_e164
-from panah.channels.models import Channel, Medium, Provider
+from panah.channels.models import Channel, Medium, Provider, VoiceMode
 from panah.channels.providers.base import InboundEvent
+from panah.selfservice.flows import installed_flow
 
 
 def _organisation(value: str) -> Organisation:
@@ -68,6 +72,18 @@ class Command(BaseCommand):
             action="store_true",
             help="send every message to the operators instead of the self-service line first",
         )
+        add.add_argument(
+            "--voice-mode",
+            choices=VoiceMode.values,
+            default=VoiceMode.MISSED_CALL,
+            help="a voice channel: reject calls and call back, or answer with the voice menu",
+        )
+        prompts = sub.add_parser("voice-prompts", help="the voice menu's recorded prompts")
+        prompts.add_argument("prompts_action", choices=["check", "scripts", "placeholders"])
+        prompts.add_argument(
+            "--strict", action="store_true", help="check: placeholders are an error too"
+        )
+        prompts.add_argument("--language", choices=voice_prompts.LANGUAGES)
         sub.add_parser("list", help="list channels and their webhook URLs")
         deactivate = sub.add_parser("deactivate", help="stop a channel")
         deactivate.add_argument("channel")
@@ -77,7 +93,7 @@ class Command(BaseCommand):
         receive.add_argument("text")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        getattr(self, f"_{action}")(**options)
+        getattr(self, f"_{action.replace('-', '_')}")(**options)
 
     def _read_credentials(self, source: str) -> dict[str, Any]:
         try:
@@ -104,6 +120,7 @@ class Command(BaseCommand):
                 credentials=credentials,
                 rate_per_minute=options["rate"],
                 self_service=not options["no_self_service"],
+                voice_mode=options["voice_mode"],
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
@@ -111,6 +128,8 @@ class Command(BaseCommand):
         self.stdout.write(f"channel {channel.pk} added")
         self.stdout.write(f"messages webhook: {urls['messages']}")
         self.stdout.write(f"status webhook:   {urls['statuses']}")
+        if "calls" in urls:
+            self.stdout.write(f"call status:      {urls['calls']}")
 
     def _list(self, **options: Any) -> None:
         for channel in selectors.channel_list():
@@ -135,3 +154,33 @@ class Command(BaseCommand):
         event = InboundEvent(f"cli-{uuid.uuid4()}", sender, options["text"])
         message = services.inbound_receive(channel, event, at=timezone.now())
         self.stdout.write(f"inbound {message.pk if message else '-'} stored")
+
+    def _voice_prompts(self, **options: Any) -> None:
+        flow = installed_flow()
+        languages = [options["language"]] if options["language"] else voice_prompts.LANGUAGES
+        action = options["prompts_action"]
+        if action == "scripts":
+            for language in languages:
+                for key in voice_prompts.prompt_keys(flow):
+                    text = voice_prompts.script(flow, key, language).replace("\n", " / ")
+                    self.stdout.write(f"{language}/{key}.wav\t{text}")
+            return
+        if action == "placeholders":
+            written = voice_prompts.placeholders_write(flow, languages=languages)
+            self.stdout.write(f"{len(written)} placeholder(s) written")
+            return
+        report = voice_prompts.check(flow)
+        for title, names in (
+            ("missing", report.missing),
+            ("unusable", report.unusable),
+            ("placeholder", report.placeholders),
+            ("not used", report.unknown),
+        ):
+            for name in names:
+                self.stdout.write(f"{title}: {name}")
+        self.stdout.write(
+            f"{len(report.recorded)} recorded, {len(report.placeholders)} placeholders, "
+            f"{len(report.missing)} missing, {len(report.unusable)} unusable"
+        )
+        if not report.ok or (options["strict"] and report.placeholders):
+            raise CommandError("The voice prompts are not complete.", returncode=2)
