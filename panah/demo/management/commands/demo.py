@@ -35,9 +35,14 @@ from panah.advocates.models import Advocate, Shift
 from panah.audit.services import Source
 from panah.cases import services as cases
 from panah.cases.models import Case, CaseType, Outcome, Priority, Status
+from panah.channels import services as line_channels
+from panah.channels.models import CallbackRequest, Conversation
+from panah.channels.providers.base import InboundEvent
 from panah.core.access import Role
 from panah.demo import synthetic
 from panah.dispatch.services import dispatch_start
+from panah.duplicates.models import DuplicateCandidate
+from panah.duplicates.services import duplicates_find
 from panah.helpline import services as helpline
 from panah.helpline.models import Contact
 from panah.people import services as people
@@ -131,6 +136,14 @@ class _Org:
         keys: list[str] = [k for k in ("casemanager", "coordinator") if k in self.staff]
         keys = keys or ["admin"]
         return [actor_for(self.staff[k]) for k in keys]
+
+
+def _respell(name: str) -> str:
+    """Spell a name as another registration might: Mohammad → Muhammad, Rahman → Rehman."""
+    for one, other in (("Moham", "Muham"), ("ahman", "ehman"), ("ull", "ul"), ("oo", "u")):
+        if one in name:
+            return name.replace(one, other, 1)
+    return name.upper()
 
 
 class Command(BaseCommand):
@@ -241,6 +254,8 @@ class Command(BaseCommand):
         # In real time, after the stories: profiles are verified today, the rota is current.
         self._advocates(orgs, quetta)
         self._live_alert()
+        self._refugee_line(orgs[0].organisation)
+        self._duplicate(orgs[0])
         return {
             "organisations": Organisation.objects.count(),
             "staff": User.objects.count(),
@@ -249,7 +264,77 @@ class Command(BaseCommand):
             "contacts": Contact.objects.count(),
             "advocates": Advocate.objects.count(),
             "shifts": Shift.objects.count(),
+            "conversations": Conversation.objects.count(),
+            "call-backs": CallbackRequest.objects.count(),
+            "possible duplicates": DuplicateCandidate.objects.count(),
         }
+
+    def _refugee_line(self, organisation: Organisation) -> None:
+        """The refugee line on console channels (nothing leaves the machine): an SMS line with
+        the self-service menus, a WhatsApp line answered by operators, a missed-call number;
+        and a few people who have written or called, so the inbox and the call-back queue
+        have something in them (messages processed now, as the worker would)."""
+        now = timezone.now()
+        sms, whatsapp, voice = (
+            line_channels.channel_create(
+                None,
+                organisation=organisation,
+                name=name,
+                provider="console",
+                medium=medium,
+                address=address,
+                credentials={},
+                self_service=self_service,
+            )
+            for name, medium, address, self_service in (
+                ("Demo SMS line", "sms", "+923000000100", True),
+                ("Demo WhatsApp line", "whatsapp", "+923000000101", False),
+                ("Demo missed-call number", "voice", "+923000000102", False),
+            )
+        )
+        people_writing = [
+            # Urdu, then "talk to a person": waits in the inbox.
+            (sms, "+923451110001", ["salaam", "2", "4"], "text"),
+            # English, reading the know-your-rights menu: stays with the line.
+            (sms, "+923451110002", ["hi", "1", "3"], "text"),
+            # Pashto on WhatsApp, straight to the operators.
+            (whatsapp, "+93701110003", ["زما ورور په کوټه کې پولیسو نیولی دی، مرسته وکړئ"], "text"),
+            # A missed call, to save credit: a call-back is queued.
+            (voice, "+923451110004", [""], "call"),
+        ]
+        for channel, sender, texts, kind in people_writing:
+            for number, text in enumerate(texts):
+                inbound = line_channels.inbound_receive(
+                    channel,
+                    InboundEvent(f"demo-{sender[-4:]}-{number}", sender, text, kind=kind),
+                    at=now - datetime.timedelta(minutes=10 - number),
+                )
+                line_channels.inbound_process(str(inbound.pk))
+
+    def _duplicate(self, org: _Org) -> None:
+        """One person registered twice (a second spelling, another phone format), and the
+        duplicate finder's run over the organisation, so the review queue has a pair."""
+        first = Person.objects.filter(organisation=org.organisation).order_by("created_at").first()
+        if first is None:
+            return
+        operator = org.operators[-1]
+        people.person_create(
+            operator,
+            data=people.PersonData(
+                given_name=_respell(first.given_name),
+                family_name=first.family_name,
+                father_name=_respell(first.father_name),
+                given_name_native=first.given_name_native,
+                father_name_native=first.father_name_native,
+                sex=first.sex,
+                birth_year=first.birth_year,
+                languages=first.languages,
+                district_id=first.district_id,
+            ),
+            phones=[p.number for p in first.phones.all()[:1]],
+            source=Source.CLI,
+        )
+        duplicates_find(organisation=org.organisation, source=Source.CLI)
 
     def _live_alert(self) -> None:
         """One arrest from the last hours, still without an advocate, goes out to the rota,
