@@ -47,6 +47,7 @@ from functools import lru_cache
 __all__ = [
     "clean",
     "core_key",
+    "distinctive_key",
     "fold_arabic",
     "has_arabic_script",
     "match_form",
@@ -356,6 +357,9 @@ _HONORIFICS = frozenset(
         "sayid",
         "syid",
         "siyid",
+        "saiyid",  # Saiyed
+        "sayd",
+        "saiyd",
         "said",  # "Saied Ali": as written by clerks for Sayed
         "sad",
         "hafiz",
@@ -388,9 +392,12 @@ _HONORIFICS = frozenset(
         "janab",
     }
 )
-# Titles glued to the name they precede, as in "HajiJuma". Only these unambiguous ones: Hafiz
-# is also the start of Hafizullah.
-_GLUED_HONORIFICS = ("haji", "mula")
+# Titles glued to the name they precede, as in "HajiJuma" or "SyedAli", with the shortest name
+# left after them. Only these unambiguous ones: Hafiz is also the start of Hafizullah, Said of
+# Saidullah.
+_GLUED_HONORIFICS = {"haji": 4, "mula": 4} | dict.fromkeys(
+    ("sayid", "syid", "siyid", "saiyid", "saiyd", "sayd"), 3
+)
 # Endings that make a word on their own (Faiz-ullah, Ahmad-zai), never a name after a title.
 _NAME_ENDINGS = frozenset({"ula", "zai", "khil", "jan", "gul", "khan", "din", "shah"})
 
@@ -413,7 +420,9 @@ _ULLAH = frozenset({"ullah", "ulla", "ulah", "ula", "allah", "alla", "ollah", "o
 _ZAI = re.compile(r"(?:zai|zay|zaee|zaey|zaie|zaei|zey|zei|zae)$")
 _KHEL = re.compile(r"(?:khel|khail|kheil|khil|kheyl|khyl|khael)$")
 _ULLAH_END = re.compile(r"[uoae]llah?$|[uoa]lah$")
-_ABD_JOINED = re.compile(r"^abd[aeiou]?l?")
+# "Abd" + a vowel + the article: "l", or "r" assimilated before a consonant (Abdurrahman,
+# and AbdurKarim as clerks write it); "r" before a vowel starts the attribute (Abdurazzaq).
+_ABD_JOINED = re.compile(r"^abd[aeiou]?(?:l|r(?=[^aeiou]))?")
 # Relation markers between a person's name and a parent's or husband's name.
 _RELATION = re.compile(
     r"\s(?:s/o|d/o|w/o|s\.o\.?|d\.o\.?|son of|daughter of|wife of|bin|binti|bint|ibn|walad|"
@@ -516,9 +525,9 @@ def _drop_honorifics(words: list[str]) -> list[str]:
         spelled = _spell(word)
         if spelled in _HONORIFICS:
             continue
-        for title in _GLUED_HONORIFICS:
+        for title, shortest in _GLUED_HONORIFICS.items():
             rest = spelled[len(title) :]
-            if spelled.startswith(title) and len(rest) >= 4 and rest not in _NAME_ENDINGS:
+            if spelled.startswith(title) and len(rest) >= shortest and rest not in _NAME_ENDINGS:
                 word = word[len(word) - len(rest) :] if word.endswith(rest) else rest
                 break
         kept.append(word)
@@ -560,6 +569,30 @@ def core_key(text: str) -> str:
     words = [_phonetic_word(t) for t in name_tokens(text)]
     kept = [_MOHAMMAD_PART.sub("", w) for w in words if w != "mahamad"]
     return "".join(kept) or "".join(words)
+
+
+_MOHAMMAD_TOKEN = "muhamad"  # the match form of every spelling of Mohammad
+_GLUED_MOHAMMAD = re.compile(rf"^{_MOHAMMAD_TOKEN}(?=...)|(?<=...){_MOHAMMAD_TOKEN}$")
+
+
+def distinctive_key(text: str) -> str:
+    """Return the match key of the part of a name that tells it from similar names.
+
+    Mohammad is dropped (Mohammad Zaman → "zaman"), and so is the "Abdul" of a compound
+    (Abdul Rahman → "rahman"): Abdul Rahman and Abdul Rahim are different names, yet their
+    match keys share seven letters and look alike to Jaro-Winkler. For string similarity
+    only; returns the whole match key when nothing else is left (Mohammad, Abdullah).
+    """
+    tokens = name_tokens(text)
+    kept = []
+    for token in tokens:
+        if token == _MOHAMMAD_TOKEN:
+            continue
+        token = _GLUED_MOHAMMAD.sub("", token)
+        if token.startswith("abdul") and len(token) > 7:
+            token = token[5:]
+        kept.append(token)
+    return "".join(kept) or "".join(tokens)
 
 
 # Digraphs written as one letter in phonetic keys; "S" is sh, "x" is kh, "c" is ch, "j" is zh.

@@ -52,6 +52,10 @@ class Record:
     phone: str | None = None
     document: str | None = None
     source_org: str = ""
+    # Where the person lives, as free text (street, village or camp, district, postcode). Not
+    # a column of the CSV: read_records leaves it blank. A caller with addresses (a benchmark
+    # on a public set, an import that has them) fills it, and the model then compares it.
+    address: str = ""
     bad: bool = False
     problems: list[str] = field(default_factory=list)
 

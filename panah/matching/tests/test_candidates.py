@@ -69,3 +69,30 @@ def test_siblings_come_with_the_clustering_reason() -> None:
 def test_fewer_than_two_records_give_no_candidates() -> None:
     assert candidates([]) == []
     assert candidates([_record(1, given_name="Gul")]) == []
+
+
+def test_one_name_in_the_other_field_is_no_swap_but_both_are() -> None:
+    common = {"father_name": "Nazar Mohammad", "sex": "F", "yob": 1990}
+    records = [
+        _record(1, given_name="Roya", family_name="Mohammadi", **common),
+        _record(2, given_name="Mohammadi", family_name="Hasina", **common),
+        _record(3, given_name="Mohammadi", family_name="Roya", **common),
+    ]
+    levels = {(p.left, p.right): p.levels for p in candidates(records, Options(review_threshold=0))}
+
+    assert levels[(0, 2)]["given"] == levels[(0, 2)]["family"] == "swapped"
+    if (0, 1) in levels:  # two people sharing a name in different fields
+        assert "swapped" not in (levels[(0, 1)]["given"], levels[(0, 1)]["family"])
+
+
+def test_addresses_are_compared_when_records_have_them() -> None:
+    common = {"given_name": "Zarghona", "father_name": "Abdul Ghani", "sex": "F", "yob": 1990}
+    records = [
+        _record(1, address="House 12, Pashtunabad, Quetta", **common),
+        _record(2, address="Pashtunabad Quetta, house 12", **common),
+    ]
+    [pair] = candidates(records)
+    assert pair.levels["address"] == "same"  # the same words in another order
+
+    without = [_record(n, **common) for n in (1, 2)]
+    assert all("address" not in p.levels for p in candidates(without))

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from panah.matching.names import (
     clean,
     core_key,
+    distinctive_key,
     fold_arabic,
     match_form,
     match_key,
@@ -23,6 +24,9 @@ from panah.matching.names import (
 SAME_MATCH_KEY = [
     ("Abdul Rahman", "Abdulrahman", "Abdur Rahman", "Abdorrahman", "Abd-ul Rahman", "ABDUL RAHMAN"),
     ("Abdul Rahman", "Abd al-Rahman", "عبدالرحمن", "عبد الرحمن"),
+    ("Abdul Karim", "AbdulKarim", "Abdur Karim", "Abdolkarim"),
+    ("Abdul Razzaq", "Abdurrazzaq", "Abdurazzaq"),  # the r of Razzaq is not an article
+    ("Ali", "Sayed Ali", "SyedAli", "SayedAli", "Saiyed Ali", "Sayyid Ali", "SaiydAli"),
     ("Mohammad", "Muhammad", "Mohd", "Mohamad", "MOHAMMAD", "Md", "محمد", "مُحَمَّد"),
     ("Gul", "Gull", "Ghul", "ګل", "گل"),
     ("Ahmadzai", "Ahmadzay", "Ahmad Zai", "احمدزی"),
@@ -238,3 +242,17 @@ def test_abdul_compounds_are_one_name_however_written(attr: str, one: str, other
 )
 def test_ullah_compounds_are_one_name_however_written(stem: str, one: str, other: str) -> None:
     assert match_key(one.format(stem)) == match_key(other.format(stem))
+
+
+def test_abdur_before_a_consonant_is_the_article() -> None:
+    # Clerks write the assimilated "Abdur" before any letter: AbdurKarim is Abdul Karim.
+    assert match_key("AbdurKerim") == match_key("Abdul Kerim")
+
+
+def test_distinctive_key_drops_mohammad_and_abdul() -> None:
+    assert distinctive_key("Mohammad Zaman") == distinctive_key("MohdZaman") == "zaman"
+    assert distinctive_key("Abdul Rahman") == distinctive_key("Abdur Rahman") == "rahman"
+    assert distinctive_key("Gul Mohammad") == "gul"
+    # Nothing else left: the whole name stays.
+    assert distinctive_key("Mohammad") == match_key("Mohammad")
+    assert distinctive_key("Abdullah") == match_key("Abdullah")
