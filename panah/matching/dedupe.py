@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import logging
 import math
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,6 +69,9 @@ class Options:
     seed: int = 42
     threads: int | None = None
     backend: str = "duckdb"  # or "spark": see score_pairs
+    # DuckDB's working memory; beyond it, it spills to a temporary directory. Its own default
+    # (80% of the machine) let a million records take the whole machine.
+    memory_limit: str = "4GB"
 
 
 @dataclass
@@ -351,11 +356,19 @@ def score_pairs(
     *,
     explain: bool = False,
     spark: Any = None,
+    for_clustering: bool = False,
 ) -> tuple[list[Any], bool]:
     """Return (scored pairs as (id_l, id_r, match_probability), whether the model was trained).
 
     With ``explain``, each pair also carries two dicts: the level of every comparison that was
     not null (comparison name → code of LEVEL_CODES) and its match weight in bits.
+
+    With ``for_clustering``, only the pairs `cluster` can ever read are returned: those at or
+    above the review threshold, and the others only where both records are joined by links (at
+    or above the link threshold, directly or through other records), since clustering reads
+    scores only between records that links could put in one cluster. At a million records
+    that is a small part of the tens of millions of pairs scored (most are namesakes in a
+    block, far below any threshold), which would not fit in memory as Python tuples.
 
     ``options.backend`` chooses where Splink runs: "duckdb" (in this process) or "spark" (the
     SparkSession given as ``spark``, or a local one from local_spark_session()). The model,
@@ -431,12 +444,49 @@ def score_pairs(
                 else f"mw_{name}"
                 for name in codes
             ]
-        pairs = backend.select(predictions, columns)
+        if for_clustering and not explain:
+            pairs = _pairs_for_clustering(backend, predictions, columns, options)
+        else:
+            pairs = backend.select(predictions, columns)
     finally:
         backend.close()
     if explain:
         pairs = [_explained(row, codes) for row in pairs]
     return pairs, trained
+
+
+def _pairs_for_clustering(
+    backend: _DuckDB | _Spark, predictions: Any, columns: Sequence[str], options: Options
+) -> list[Any]:
+    """Return the scored pairs `cluster` can read (see score_pairs, ``for_clustering``)."""
+    strong = backend.select(
+        predictions, columns, where=f"match_probability >= {float(options.review_threshold)}"
+    )
+    parent: dict[Any, Any] = {}
+
+    def find(x: Any) -> Any:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for left, right, probability, *_rest in strong:
+        if probability is not None and probability >= options.link_threshold:
+            a, b = find(left), find(right)
+            if a != b:
+                parent[a] = b
+    numbers: dict[Any, int] = {}
+    components = {x: numbers.setdefault(find(x), len(numbers)) for x in list(parent)}
+    if not components:
+        return strong
+    weak = backend.select_within(
+        predictions,
+        columns,
+        components,
+        where=f"match_probability < {float(options.review_threshold)}",
+    )
+    return strong + weak
 
 
 class _DuckDB:
@@ -449,6 +499,9 @@ class _DuckDB:
         self.connection = duckdb.connect()
         if options.threads:
             self.connection.execute(f"SET threads = {int(options.threads)}")
+        self.spill = tempfile.mkdtemp(prefix="panah-dedupe-")
+        self.connection.execute("SET memory_limit = ?", [options.memory_limit])
+        self.connection.execute("SET temp_directory = ?", [self.spill])
         self.api = DuckDBAPI(connection=self.connection)
         self.table = ""
 
@@ -464,12 +517,33 @@ class _DuckDB:
         query = f"SELECT * FROM {frame.physical_name} LIMIT 0"  # noqa: S608 (Splink's name)
         return {d[0] for d in self.connection.execute(query).description}
 
-    def select(self, frame: Any, columns: Sequence[str]) -> list[Any]:
-        query = f"SELECT {', '.join(columns)} FROM {frame.physical_name}"  # noqa: S608
+    def select(self, frame: Any, columns: Sequence[str], where: str = "TRUE") -> list[Any]:
+        query = f"SELECT {', '.join(columns)} FROM {frame.physical_name} WHERE {where}"  # noqa: S608
         return list(self.connection.execute(query).fetchall())
+
+    def select_within(
+        self, frame: Any, columns: Sequence[str], components: dict[Any, int], where: str
+    ) -> list[Any]:
+        """Select the pairs matching `where` whose two records share a component."""
+        import pyarrow as pa
+
+        table = pa.table({"id": list(components), "c": list(components.values())})
+        self.connection.register("components", table)
+        try:
+            query = (
+                f"SELECT {', '.join('p.' + c for c in columns)} "  # noqa: S608 (our names)
+                f"FROM {frame.physical_name} p "
+                "JOIN components a ON a.id = p.unique_id_l "
+                "JOIN components b ON b.id = p.unique_id_r "
+                f"WHERE a.c = b.c AND ({where})"
+            )
+            return list(self.connection.execute(query).fetchall())
+        finally:
+            self.connection.unregister("components")
 
     def close(self) -> None:
         self.connection.close()
+        shutil.rmtree(self.spill, ignore_errors=True)
 
 
 class _Spark:
@@ -496,8 +570,22 @@ class _Spark:
     def columns(self, frame: Any) -> set[str]:
         return set(frame.as_spark_dataframe().columns)
 
-    def select(self, frame: Any, columns: Sequence[str]) -> list[Any]:
-        result = frame.as_spark_dataframe().selectExpr(*columns)
+    def select(self, frame: Any, columns: Sequence[str], where: str = "TRUE") -> list[Any]:
+        result = frame.as_spark_dataframe().where(where).selectExpr(*columns)
+        return [tuple(row) for row in result.toLocalIterator()]
+
+    def select_within(
+        self, frame: Any, columns: Sequence[str], components: dict[Any, int], where: str
+    ) -> list[Any]:
+        """Select the pairs matching `where` whose two records share a component."""
+        session = self.session
+        table = session.createDataFrame(list(components.items()), "id long, c long")
+        pairs = frame.as_spark_dataframe().where(where)
+        left = table.withColumnRenamed("id", "unique_id_l").withColumnRenamed("c", "_cl")
+        right = table.withColumnRenamed("id", "unique_id_r").withColumnRenamed("c", "_cr")
+        result = (
+            pairs.join(left, "unique_id_l").join(right, "unique_id_r").where("_cl = _cr")
+        ).selectExpr(*columns)
         return [tuple(row) for row in result.toLocalIterator()]
 
     def close(self) -> None:
@@ -889,7 +977,7 @@ def deduplicate(
     if len(good) >= 2:
         rows = [record_features(i, records[i]) for i in good]
         add_broad_block_keys(rows, options.max_block_group)
-        scored, trained = score_pairs(rows, options, spark=spark)
+        scored, trained = score_pairs(rows, options, spark=spark, for_clustering=True)
         pairs = [(int(a), int(b), float(p)) for a, b, p in scored if p is not None]
         pairs = [p for p in pairs if not math.isnan(p[2])]
     cluster_of, review = cluster(records, pairs, options)
