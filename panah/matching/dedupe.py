@@ -71,7 +71,7 @@ class Options:
     backend: str = "duckdb"  # or "spark": see score_pairs
     # DuckDB's working memory; beyond it, it spills to a temporary directory. Its own default
     # (80% of the machine) let a million records take the whole machine.
-    memory_limit: str = "4GB"
+    memory_limit: str = "3GB"
 
 
 @dataclass
