@@ -266,9 +266,13 @@ def conversation_route(conversation: Conversation, message: Message) -> None:
         try:
             with transaction.atomic():
                 handed_over = _self_service(conversation, message)
-        except Exception:
-            # Rolled back to the savepoint; the class only: the text is personal.
-            logger.exception("channels: the self-service line failed; an operator answers")
+        except Exception as exc:
+            # Rolled back to the savepoint. The class only, as inbound_process logs: an
+            # exception's message or traceback may carry the person's text or number.
+            logger.error(
+                "channels: the self-service line failed (%s); an operator answers",
+                type(exc).__name__,
+            )
             handed_over = True
         if not handed_over:
             return
@@ -291,9 +295,11 @@ def _self_service(conversation: Conversation, message: Message) -> bool:
         text=message.text,
         now=message.created_at,
     )
+    fields: list[str] = []
     for text in result.texts:
         _queue_line_reply(conversation, text)
-    fields: list[str] = []
+    if result.texts:
+        fields.append("last_message_at")
     if result.case_id is not None:
         from panah.helpline.models import Contact  # noqa: PLC0415
 
@@ -323,8 +329,7 @@ def _queue_line_reply(conversation: Conversation, text: str) -> Message:
         via=channel,
     )
     now = timezone.now()
-    conversation.last_message_at = max(conversation.last_message_at, now)
-    conversation.save(update_fields=["last_message_at", "updated_at"])
+    conversation.last_message_at = max(conversation.last_message_at, now)  # saved by the caller
     return Message.objects.create(
         conversation=conversation,
         direction=Message.Direction.OUTBOUND,

@@ -372,9 +372,12 @@ def _line(call: VoiceCall, text: str, now: datetime.datetime) -> HandleResult | 
                 text=text,
                 now=now,
             )
-    except Exception:
+    except Exception as exc:
         # Rolled back to the savepoint; the class only: the call is personal.
-        logger.exception("channels: the voice menu's line failed; the caller leaves a voicemail")
+        logger.error(
+            "channels: the voice menu's line failed (%s); the caller leaves a voicemail",
+            type(exc).__name__,
+        )
         return None
 
 
@@ -504,9 +507,11 @@ def call_answer(
                     sender_e164=caller,
                     now=now,
                 )
-        except Exception:
-            logger.exception(
-                "channels: the voice menu could not start; the caller leaves a voicemail"
+        except Exception as exc:
+            # The class only: an exception's message or traceback may carry the caller's number.
+            logger.error(
+                "channels: the voice menu could not start (%s); the caller leaves a voicemail",
+                type(exc).__name__,
             )
             return _to_voicemail(call, reason=CallbackRequest.Reason.MENU_FAILED)
         assert result.voice is not None
