@@ -36,6 +36,16 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _forget_webhook_channels() -> Any:
+    """Each test starts with no webhook channel remembered from another test's rolled-back rows."""
+    from panah.channels.selectors import forget_webhook_channels
+
+    forget_webhook_channels()
+    yield
+    forget_webhook_channels()
+
+
 @pytest.fixture
 def personas(db: Any) -> dict[str, dict[str, Any]]:
     """Users of organisations A and B, one per role."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
@@ -16,14 +19,56 @@ from panah.core.errors import NotFound
 MAX_LIST = 200
 
 
-def channel_for_webhook(slug: str) -> Channel | None:
-    """Return the active channel a webhook slug names (one query), or None.
+# slug -> (channel, monotonic time it was read). Process-local: each server worker keeps its own.
+_webhook_channels: dict[str, tuple[Channel, float]] = {}
+_webhook_channels_lock = threading.Lock()
+
+
+def channel_for_webhook(slug: str, *, fresh: bool = False) -> Channel | None:
+    """Return the active channel a webhook slug names, or None.
 
     Not scoped to a user: the slug is the route, the provider's signature the proof.
+
+    Every message of a busy line names the same few channels, and reading the row (with its
+    encrypted credentials) was a sixth of a webhook's CPU, so each process remembers a channel
+    for PANAH_CHANNELS_WEBHOOK_CACHE_SECONDS. Saving or deleting a channel forgets it in this
+    process at once (`forget_webhook_channels`); other processes see a deactivation within that
+    time. A signature that fails against a remembered channel is checked again with `fresh=True`
+    (the view does it), so rotated credentials never refuse a genuine message. The instance is
+    shared between threads: callers only read it. Unknown slugs are not remembered.
     """
     if not slug or len(slug) > 64:
         return None
-    return Channel.objects.filter(webhook_slug=slug, is_active=True).first()
+    ttl = settings.PANAH_CHANNELS_WEBHOOK_CACHE_SECONDS
+    now = time.monotonic()
+    if not fresh and ttl > 0:
+        remembered = _webhook_channels.get(slug)
+        if remembered is not None and now - remembered[1] < ttl:
+            return remembered[0]
+    channel = Channel.objects.filter(webhook_slug=slug, is_active=True).first()
+    with _webhook_channels_lock:
+        if channel is None:
+            _webhook_channels.pop(slug, None)
+        elif ttl > 0:
+            _webhook_channels[slug] = (channel, now)
+    return channel
+
+
+def channel_refreshed(slug: str, remembered: Channel) -> Channel | None:
+    """After a signature failed against `remembered`: the channel read again from the database,
+    if it changed since (new credentials, say), else None (the failure stands)."""
+    channel = channel_for_webhook(slug, fresh=True)
+    if channel is None or channel is remembered:
+        return None
+    if (channel.credentials, channel.provider) == (remembered.credentials, remembered.provider):
+        return None
+    return channel
+
+
+def forget_webhook_channels() -> None:
+    """Forget every remembered webhook channel in this process (after a change to any)."""
+    with _webhook_channels_lock:
+        _webhook_channels.clear()
 
 
 def channel_list() -> QuerySet[Channel]:

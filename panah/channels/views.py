@@ -66,14 +66,20 @@ def _handle(request: HttpRequest, slug: str, *, status: bool) -> HttpResponse:
             logger.warning("channel %s webhook refused: bad handshake", channel.pk)
             return HttpResponse(status=403)
         return HttpResponse(challenge, content_type="text/plain")
-    try:
-        received = provider.receive(channel, hook, status=status)
-    except Forged as exc:
-        logger.warning("channel %s webhook refused: %s", channel.pk, exc)
-        return HttpResponse(status=403)
-    except Malformed as exc:
-        logger.warning("channel %s webhook malformed: %s", channel.pk, exc)
-        return HttpResponse(status=400)
+    while True:
+        try:
+            received = provider.receive(channel, hook, status=status)
+            break
+        except Forged as exc:
+            # The channel may be remembered from before its credentials changed: read it again.
+            refreshed = selectors.channel_refreshed(slug, channel)
+            if refreshed is None:
+                logger.warning("channel %s webhook refused: %s", channel.pk, exc)
+                return HttpResponse(status=403)
+            channel, provider = refreshed, provider_for(refreshed.provider)
+        except Malformed as exc:
+            logger.warning("channel %s webhook malformed: %s", channel.pk, exc)
+            return HttpResponse(status=400)
     if channel.voice_mode == VoiceMode.MENU and [e.kind for e in received.inbound] == ["call"]:
         # An answered call: the voice menu takes it from here (panah.channels.voice).
         event = received.inbound[0]

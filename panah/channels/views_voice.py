@@ -64,15 +64,19 @@ def _verified(
         body=body,
         content_type=request.content_type or "",
     )
-    try:
-        params = TwilioProvider().verify(channel, hook)
-    except Forged as exc:
-        logger.warning("channel %s voice request refused: %s", channel.pk, exc)
-        return HttpResponse(status=403)
-    except Malformed as exc:
-        logger.warning("channel %s voice request malformed: %s", channel.pk, exc)
-        return HttpResponse(status=400)
-    return channel, params
+    while True:
+        try:
+            return channel, TwilioProvider().verify(channel, hook)
+        except Forged as exc:
+            # The channel may be remembered from before its credentials changed: read it again.
+            refreshed = selectors.channel_refreshed(slug, channel)
+            if refreshed is None or refreshed.provider != Provider.TWILIO:
+                logger.warning("channel %s voice request refused: %s", channel.pk, exc)
+                return HttpResponse(status=403)
+            channel = refreshed
+        except Malformed as exc:
+            logger.warning("channel %s voice request malformed: %s", channel.pk, exc)
+            return HttpResponse(status=400)
 
 
 def _call_step(request: HttpRequest, slug: str, act: Any) -> HttpResponse:

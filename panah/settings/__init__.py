@@ -286,6 +286,9 @@ PANAH_CHANNELS_MAX_BODY = env_int("PANAH_CHANNELS_MAX_BODY", 64 * 1024)
 PANAH_TWILIO_API_URL = env_str("PANAH_TWILIO_API_URL", "https://api.twilio.com")
 PANAH_META_GRAPH_URL = env_str("PANAH_META_GRAPH_URL", "https://graph.facebook.com/v21.0")
 PANAH_CHANNELS_SEND_TIMEOUT = env_int("PANAH_CHANNELS_SEND_TIMEOUT", 10)
+# Seconds a server process remembers a webhook's channel instead of reading it per message
+# (0: read it every time). Another process sees a deactivated channel within this time.
+PANAH_CHANNELS_WEBHOOK_CACHE_SECONDS = env_int("PANAH_CHANNELS_WEBHOOK_CACHE_SECONDS", 10)
 # Self-service line: minutes of silence after which a sender's session starts again (at the
 # language question, or at the menu in the language they chose before).
 PANAH_SELFSERVICE_SESSION_MINUTES = env_int("PANAH_SELFSERVICE_SESSION_MINUTES", 30)

@@ -9,6 +9,7 @@ PANAH_TWILIO_API_URL points it elsewhere (tests run a local server).
 
 from __future__ import annotations
 
+import hmac
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -59,6 +60,20 @@ def _strip_scheme(address: str) -> str:
     return address.split(":", 1)[1] if address.lower().startswith("whatsapp:") else address
 
 
+def _signed(validator: RequestValidator, url: str, params: Any, signature: str) -> bool:
+    """Whether Twilio signed these parameters for this URL.
+
+    The library's `validate` signs the URL twice, with and without its port, since Twilio is
+    not consistent about it; the URL exactly as configured matches nearly every request, so it
+    is tried first (a tenth of a millisecond saved on each message) and `validate` decides the
+    rest.
+    """
+    exact = validator.compute_signature(url, params).encode()
+    if hmac.compare_digest(exact, signature.encode("utf-8", "replace")):
+        return True
+    return bool(validator.validate(url, params, signature))
+
+
 class _ApiHttpClient(TwilioHttpClient):
     """The library's HTTP client, sent to PANAH_TWILIO_API_URL instead of api.twilio.com."""
 
@@ -91,7 +106,7 @@ class TwilioProvider:
         params = form_fields(hook.body)  # pure decoding: the signature covers the parameters
         credentials = channel.credentials_dict()
         token = credentials.get("auth_token", "")
-        if not token or not RequestValidator(token).validate(hook.url, params, signature):
+        if not token or not _signed(RequestValidator(token), hook.url, params, signature):
             raise Forged("bad signature")
         if params.get("AccountSid") != credentials.get("account_sid"):
             # Signed with this token but for another account: refuse as forged.
@@ -120,10 +135,11 @@ class TwilioProvider:
         call_sid = params.get("CallSid")
         provider_id = clean_id(call_sid or params.get("MessageSid") or params.get("SmsSid"))
         sender = sender_e164(params.get("From", ""))
-        to = sender_e164(_strip_scheme(params.get("To", "")))
         if provider_id is None or sender is None:
             raise Malformed("sender or id")
-        if to != sender_e164(channel.address):
+        to = _strip_scheme(params.get("To", ""))
+        # Twilio writes our number as we configured it (E.164); anything else is normalised.
+        if to != channel.address and sender_e164(to) != sender_e164(channel.address):
             raise Malformed("not this channel's number")
         if call_sid:
             event = InboundEvent(provider_id, sender, "", kind="call")
