@@ -94,6 +94,9 @@ def record_features(index: int, record: Record) -> dict[str, Any]:
         row[f"{name}_jw"] = distinctive_key(text) or None
         # Whether Mohammad or an Abdul was cut off: see _similar_level.
         row[f"{name}_cut"] = row[f"{name}_jw"] != row[f"{name}_mk"]
+    # Given and family name in alphabetical order: a swap compared whatever the typos in it.
+    both = (row["given_mk"], row["family_mk"])
+    row["names_sorted"] = "|".join(sorted(both)) if all(both) else None  # type: ignore[type-var]
     row["given_core"] = core_key(record.given_name) or None
     row["father_core"] = core_key(record.father_name) or None
     row["given_initial"] = (row["given_mk"] or "")[:1] or None
@@ -180,6 +183,7 @@ def _name_comparison(name: str, *, swap_with: str | None, core: bool) -> Any:
                 label_for_charts=f"{name} equals the other record's {swap_with}",
             )
         )
+        levels.append(_swapped_similar_level(name, swap_with))
     levels += [_similar_level(name, 0.8), cll.ElseLevel()]
     return cl.CustomComparison(levels, output_column_name=name)
 
@@ -202,6 +206,22 @@ def _similar_level(name: str, threshold: float) -> Any:
             cll.JaroWinklerLevel(f"{name}_mk", threshold),
         ),
     ).configure(label_for_charts=f"similar at Jaro-Winkler {threshold}")
+
+
+def _swapped_similar_level(name: str, other: str) -> Any:
+    """Return the level "swapped and misspelt": "Ahmd Kakar" and "Kakar Ahmad".
+
+    Both names are present on both records and unlike in their own fields, and the two names
+    taken in alphabetical order are alike: the names changed places and one of them was
+    spelt differently, which the swap on phonetic keys does not see.
+    """
+    import splink.comparison_level_library as cll
+
+    return cll.And(
+        cll.JaroWinklerLevel("names_sorted", 0.9),
+        cll.Not(cll.JaroWinklerLevel(f"{name}_mk", 0.8)),
+        cll.Not(cll.JaroWinklerLevel(f"{other}_mk", 0.8)),
+    ).configure(label_for_charts=f"{name} and {other} swapped, spelt differently")
 
 
 def _swapped_sql(name: str, other: str, *, partial: bool) -> str:
@@ -641,8 +661,26 @@ def local_spark_session(threads: int = 2) -> Any:
 # (0, "else") up, and the null level -1; the stored evidence of review candidates uses these
 # codes, never values.
 LEVEL_CODES: dict[str, tuple[str, ...]] = {
-    "given": ("exact", "phonetic", "spelling", "skeleton", "swapped", "similar", "different"),
-    "family": ("exact", "phonetic", "spelling", "skeleton", "swapped", "similar", "different"),
+    "given": (
+        "exact",
+        "phonetic",
+        "spelling",
+        "skeleton",
+        "swapped",
+        "swapped_misspelt",
+        "similar",
+        "different",
+    ),
+    "family": (
+        "exact",
+        "phonetic",
+        "spelling",
+        "skeleton",
+        "swapped",
+        "swapped_misspelt",
+        "similar",
+        "different",
+    ),
     "father": ("exact", "phonetic", "spelling", "skeleton", "similar", "different"),
     "dob": (
         "same_date",
@@ -712,8 +750,8 @@ def _smoothed(model: dict[str, Any], floor: float) -> dict[str, Any]:
 
 # m-probabilities per comparison level (null level excluded), in the order of settings_for().
 _DEFAULT_M = {
-    "given": [0.55, 0.2, 0.1, 0.08, 0.03, 0.03, 0.01],
-    "family": [0.6, 0.15, 0.08, 0.05, 0.07, 0.03, 0.02],
+    "given": [0.55, 0.2, 0.1, 0.08, 0.03, 0.01, 0.02, 0.01],
+    "family": [0.6, 0.15, 0.08, 0.05, 0.06, 0.01, 0.03, 0.02],
     "father": [0.55, 0.2, 0.1, 0.08, 0.05, 0.02],
     "dob": [0.55, 0.25, 0.08, 0.04, 0.04, 0.04],
     "sex": [0.99, 0.01],
@@ -722,8 +760,8 @@ _DEFAULT_M = {
     "address": [0.5, 0.2, 0.15, 0.1, 0.05],
 }
 _DEFAULT_U = {
-    "given": [0.03, 0.005, 0.003, 0.01, 0.005, 0.05, 0.897],
-    "family": [0.05, 0.005, 0.005, 0.01, 0.003, 0.05, 0.877],
+    "given": [0.03, 0.005, 0.003, 0.01, 0.005, 0.001, 0.05, 0.896],
+    "family": [0.05, 0.005, 0.005, 0.01, 0.003, 0.001, 0.05, 0.876],
     "father": [0.05, 0.01, 0.005, 0.01, 0.05, 0.875],
     "dob": [0.0001, 0.01, 0.0005, 0.005, 0.05, 0.9344],
     "sex": [0.5, 0.5],

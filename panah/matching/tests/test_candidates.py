@@ -85,6 +85,20 @@ def test_one_name_in_the_other_field_is_no_swap_but_both_are() -> None:
         assert "swapped" not in (levels[(0, 1)]["given"], levels[(0, 1)]["family"])
 
 
+def test_swapped_names_with_a_typo_are_still_seen_as_swapped() -> None:
+    common = {"father_name": "Haji Juma", "sex": "M", "yob": 2008}
+    records = [
+        _record(1, given_name="Ahmd", family_name="Kakar", **common),
+        _record(2, given_name="Kakar", family_name="Ahmad", **common),
+        _record(3, given_name="Ahmad", family_name="Kakari", **common),
+    ]
+    levels = {(p.left, p.right): p.levels for p in candidates(records, Options(review_threshold=0))}
+
+    assert levels[(0, 1)]["given"] == levels[(0, 1)]["family"] == "swapped_misspelt"
+    # Names in their own places, one of them a little different: no swap.
+    assert "swapped_misspelt" not in (levels[(0, 2)]["given"], levels[(0, 2)]["family"])
+
+
 def test_addresses_are_compared_when_records_have_them() -> None:
     common = {"given_name": "Zarghona", "father_name": "Abdul Ghani", "sex": "F", "yob": 1990}
     records = [
