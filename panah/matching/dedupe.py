@@ -821,8 +821,10 @@ class _Clusters:
     ) -> str:
         """Return why clusters a and b may not merge, or "" when they may.
 
-        An *anchored* link (the two records share a document number) may join clusters whose
-        years of birth are far apart: a wrong year is a likelier error than a shared card.
+        An *anchored* link (the two records share a document number, or their dates of birth
+        differ only by two swapped digits of the year) may join clusters whose years of birth
+        are far apart: a wrong year is a likelier error than a shared card or a birthday
+        shared to the day with a transposed year.
 
         The link that proposes the merge joins one record of each cluster; every other pair
         across them that the model scored must agree on average: the mean of their match
@@ -950,6 +952,19 @@ def _log_odds(probability: float) -> float:
     return math.log(probability / (1 - probability))
 
 
+def _year_digits_swapped(one: Record, other: Record) -> bool:
+    """Whether two full dates of birth differ only by two neighbouring digits of the year
+    swapped (1985-03-21 and 1958-03-21): a typing slip, not a person born decades apart."""
+    if one.dob is None or other.dob is None or one.dob.year == other.dob.year:
+        return False
+    if (one.dob.month, one.dob.day) != (other.dob.month, other.dob.day):
+        return False
+    a, b = str(one.dob.year), str(other.dob.year)
+    return len(a) == len(b) and any(
+        a[:i] + a[i + 1] + a[i] + a[i + 2 :] == b for i in range(len(a) - 1)
+    )
+
+
 def _same_document(one: Record, other: Record) -> bool:
     return bool(one.document and other.document and _near_equal({one.document, other.document}))
 
@@ -972,6 +987,7 @@ def cluster(
         if records[left].bad or records[right].bad or probability is None:
             continue
         anchored = _same_document(records[left], records[right])
+        year_typo = _year_digits_swapped(records[left], records[right])
         if (
             probability >= options.review_threshold
             and not anchored
@@ -981,7 +997,7 @@ def cluster(
             probability = 0.0  # a veto: siblings share everything else
         scores[(min(left, right), max(left, right))] = probability
         if probability >= options.link_threshold:
-            links.append((probability, min(left, right), max(left, right), anchored))
+            links.append((probability, min(left, right), max(left, right), anchored or year_typo))
         elif probability >= options.review_threshold:
             review.append((left, right, probability, "uncertain"))
     links.sort(key=lambda link: (-link[0], link[1], link[2]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -159,6 +160,22 @@ def test_a_pair_the_model_scored_despite_different_documents_may_merge() -> None
     cluster_of, _ = cluster(records, [(0, 1, 0.99)], Options())
 
     assert cluster_of[0] == cluster_of[1]
+
+
+def test_a_year_with_two_digits_swapped_does_not_split_a_person() -> None:
+    records = _records(4)
+    records[0].dob, records[1].dob = dt.date(1958, 3, 21), dt.date(1985, 3, 21)
+    records[2].dob, records[3].dob = dt.date(1958, 3, 21), dt.date(1985, 4, 21)
+    for record in records:
+        record.yob = record.dob.year if record.dob else None
+    # The same birthday with 58 typed as 85 may join; another day 27 years apart may not.
+    pairs = [(0, 1, 0.99), (2, 3, 0.99)]
+
+    cluster_of, review = cluster(records, pairs, Options())
+
+    assert cluster_of[0] == cluster_of[1]
+    assert cluster_of[2] != cluster_of[3]
+    assert [reason for *_, reason in review] == ["years of birth too far apart"]
 
 
 def test_a_strong_link_is_not_refused_for_one_poor_record_in_a_cluster() -> None:
