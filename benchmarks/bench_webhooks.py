@@ -16,12 +16,15 @@ provider retries and 1% twice at the same moment. Afterwards the database must h
 one InboundMessage for each acknowledged MessageSid (lost = acknowledged but absent,
 duplicated = more than one row: both must be 0) and exactly one processing task per message.
 Then the same load (same bodies, same signatures) goes to the empty view: the framework's
-ceiling on this machine. The figure is webhook requests/s ÷ empty-view requests/s (goal
+ceiling on this machine. By default the two alternate in `--rounds` slices (6 x 10 s of each),
+so that a drift in the machine's speed weighs on both figures alike; `--rounds 1` fires one
+60-s phase of each. The figure is webhook requests/s ÷ empty-view requests/s (goal
 ≥ 40%), with p50/p95/p99 latency of both, the server's and PostgreSQL's CPU per request and
 the machine's load.
 
     python benchmarks/bench_webhooks.py [--server granian|gunicorn-gthread|gunicorn-sync]
-        [--workers N] [--threads N] [--duration 60] [--concurrency 16] [--process 300]
+        [--workers N] [--threads N] [--duration 60] [--rounds 6] [--concurrency 16]
+        [--process 300]
         [--profile 20] [--cpu-profile 2000] [--sqlite]
 
 Afterwards, none of it part of the ratio: `--profile S` fires S more seconds of webhooks with
@@ -57,6 +60,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, help="processes (default: 5 sync, 2 otherwise)")
     parser.add_argument("--threads", type=int, default=4, help="per worker (gthread, granian)")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load per phase")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=6,
+        help="alternate webhook and empty-view slices this many times (1: one phase each)",
+    )
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--requests", type=int, default=80_000, help="distinct webhooks, at most")
     parser.add_argument("--retry-fraction", type=float, default=0.10)
@@ -431,6 +440,59 @@ def phase(
         requests=requests or args.requests,
     )
     return result, summary(f"{target} ({run_id})", result, meter)
+
+
+class _MeterSum:
+    """The meters of several slices of one target, read as one."""
+
+    def __init__(self, meters: list[CpuMeter]) -> None:
+        self.server = sum(m.server for m in meters)
+        self.pg = sum(m.pg for m in meters)
+        self.machine_busy = sum(m.machine_busy for m in meters) / len(meters)
+        self.load0, self.load1 = meters[0].load0, meters[-1].load1
+
+
+def interleaved(
+    args: argparse.Namespace, server: subprocess.Popen[bytes], channel: Channel, *, port: int
+) -> tuple[list[dict], dict, dict]:
+    """Fire webhooks and the empty view in alternating slices, `--rounds` of each, the slices
+    of one target adding up to `--duration`; return (every webhook slice's result, webhook
+    figures, empty-view figures).
+
+    On a virtual machine whose speed drifts by a third from minute to minute (seen here), two
+    back-to-back 60-s phases measure two different machines; alternating slices share the
+    drift between both figures, so their ratio holds still.
+    """
+    parts: dict[str, list[tuple[dict, CpuMeter]]] = {"webhook": [], "empty": []}
+    slice_seconds = args.duration / args.rounds
+    for _ in range(args.rounds):
+        run = secrets.token_hex(4)
+        for target in ("webhook", "empty"):
+            meter = CpuMeter(server.pid)
+            result = fire(
+                args,
+                channel,
+                meter,
+                port=port,
+                run_id=run,
+                duration=slice_seconds,
+                target=target,
+                requests=args.requests // args.rounds,
+            )
+            parts[target].append((result, meter))
+    figures = {}
+    for target, slices in parts.items():
+        merged = {
+            "status": [x for r, _ in slices for x in r["status"]],
+            "latency_ms": [x for r, _ in slices for x in r["latency_ms"]],
+            "kind": [x for r, _ in slices for x in r["kind"]],
+            "elapsed": sum(r["elapsed"] for r, _ in slices),
+            "client_cpu": sum(r["client_cpu"] for r, _ in slices),
+            "build_seconds": sum(r["build_seconds"] for r, _ in slices),
+        }
+        label = f"{target} ({args.rounds} x {slice_seconds:.0f} s)"
+        figures[target] = summary(label, merged, _MeterSum([m for _, m in slices]))  # type: ignore[arg-type]
+    return [r for r, _ in parts["webhook"]], figures["webhook"], figures["empty"]
 
 
 # --- The database check ----------------------------------------------------------------------
@@ -838,14 +900,24 @@ def main(args: argparse.Namespace) -> None:
             requests=3000,
         )
 
-        run = secrets.token_hex(4)
-        webhook, hook = phase(
-            args, server, channel, port=PORT, run_id=run, target="webhook", duration=args.duration
-        )
-        results.append(webhook)
-        _empty, empty = phase(
-            args, server, channel, port=PORT, run_id=run, target="empty", duration=args.duration
-        )
+        if args.rounds > 1:
+            webhooks, hook, empty = interleaved(args, server, channel, port=PORT)
+            results += webhooks
+        else:
+            run = secrets.token_hex(4)
+            webhook, hook = phase(
+                args,
+                server,
+                channel,
+                port=PORT,
+                run_id=run,
+                target="webhook",
+                duration=args.duration,
+            )
+            results.append(webhook)
+            _empty, empty = phase(
+                args, server, channel, port=PORT, run_id=run, target="empty", duration=args.duration
+            )
         if args.profile:
             results.append(profile(args, server, channel, PORT))
     finally:
