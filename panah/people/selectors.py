@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,6 +118,10 @@ WORD_ROWS = 30
 # many when they tie with the last (a family and a father's name shared by a hundred cousins
 # must not be cut at random).
 CANDIDATES = 80
+# Beyond them, up to RESERVED people from the first RESERVE_POOL whose family and father's
+# names match as typed (see _candidates).
+RESERVED = 20
+RESERVE_POOL = 500
 MIN_SCORE = 40
 SEARCH_LIMIT = 20
 MAX_LOOKUPS = 60  # one bit each in the SQL result
@@ -152,6 +157,7 @@ _WORD_KINDS = frozenset(
     }
 )
 _IDENTIFIER_KINDS = frozenset({_Kind.PHONE, _Kind.DOCUMENT})
+_FATHER_PAIR_KINDS = frozenset({_Kind.PAIR_FATHER, _Kind.PAIR_FATHER_SKELETON})
 _KIND_LABELS: dict[str, tuple[str, ...]] = {
     _Kind.PHONE: ("phone",),
     _Kind.DOCUMENT: ("document",),
@@ -193,7 +199,8 @@ def _query_lookups(query: search.Query) -> list[tuple[str, str, int]]:
 def _candidates(
     actor: Actor, lookups: Sequence[tuple[str, str, int]]
 ) -> list[tuple[Any, int, int]]:
-    """Return about CANDIDATES (person id, SQL score, bits of matched lookups), best first.
+    """Return about CANDIDATES (person id, SQL score, bits of matched lookups), best first,
+    then up to RESERVED more whose family and father's names matched as typed.
 
     One statement: each key reads at most KEY_ROWS (single words: WORD_ROWS) entries of the
     covering index (organisation, kind, digest, person); a key that fills its quota is common
@@ -228,16 +235,31 @@ def _candidates(
     union = " UNION ALL ".join(branches)
     statement = f"""
         SELECT person_id, SUM(weight) AS score, SUM(bit) AS bits FROM ({union}) AS hits
-        GROUP BY person_id ORDER BY score DESC, person_id LIMIT {2 * CANDIDATES}
+        GROUP BY person_id ORDER BY score DESC, person_id LIMIT {RESERVE_POOL}
     """  # noqa: S608 (names and integers from our tables; digests and ids are parameters)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        found = cursor.fetchall()
+        pool = cursor.fetchall()
+    found = pool[: 2 * CANDIDATES]
     if len(found) > CANDIDATES:
         last = found[CANDIDATES - 1][1]
         found = [row for number, row in enumerate(found) if number < CANDIDATES or row[1] == last]
+    # Seats kept for people whose family and father's names match as typed when the given
+    # name does not (misspelt on one side): dozens of namesakes matching the given and
+    # father's names outright would otherwise take every seat.
+    later = sum(1 << n for n, lookup in enumerate(lookups) if _is_later_pair(lookup))
+    if later:
+        rest = (row for row in pool[len(found) :] if int(row[2]) & later)
+        found += list(itertools.islice(rest, RESERVED))
     to_uuid = SearchKey._meta.get_field("person").target_field.to_python  # type: ignore[union-attr]
     return [(to_uuid(pid), int(points), int(bits)) for pid, points, bits in found]
+
+
+def _is_later_pair(lookup: tuple[str, str, int]) -> bool:
+    """Whether a lookup pairs a later word of the name (the family name, usually) with the
+    father's name: a pair kind looked up at less than its full weight (search.LATER_WORD)."""
+    kind, _, weight = lookup
+    return kind in _FATHER_PAIR_KINDS and weight < _KIND_WEIGHT[kind]
 
 
 _RANKING_FIELDS = (

@@ -271,3 +271,29 @@ def test_stored_names_are_never_changed_by_indexing(personas, actor_of):
     assert sorted(Person.objects.values_list("given_name", flat=True)) == sorted(
         v.given_name for v in VARIANTS
     )
+
+
+def test_a_misspelt_given_name_keeps_a_seat_among_namesakes(personas, actor_of, monkeypatch):
+    from panah.people import selectors
+
+    # Few seats, so that a dozen namesakes are "dozens": each matches the given and father's
+    # names as typed; ours matches the family and father's names, the given name misspelt.
+    monkeypatch.setattr(selectors, "CANDIDATES", 5)
+    families = ["Karimi", "Sultani", "Rahimi", "Ahmadi", "Mohmand", "Kakar", "Tareen", "Noorzai"]
+    namesakes = [
+        PersonData(given_name="Ahmad Shah", family_name=family, father_name="Raz Mohammad")
+        for family in families + ["Alizai", "Barakzai", "Popalzai", "Shinwari"]
+    ]
+    _create(personas, actor_of, *namesakes)
+    [ours] = _create(
+        personas,
+        actor_of,
+        PersonData(given_name="Ahmad Sah", family_name="Zadran", father_name="RazMohammad"),
+    )
+    query = "AhmadShah Zadran s/o Raz Mohammad"
+    operator = personas["a"]["operator"]
+
+    monkeypatch.setattr(selectors, "RESERVED", 0)
+    assert ours not in _ranked(operator, query)[:10]
+    monkeypatch.setattr(selectors, "RESERVED", 2)
+    assert _ranked(operator, query)[0] == ours
