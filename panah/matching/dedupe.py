@@ -660,27 +660,20 @@ def local_spark_session(threads: int = 2) -> Any:
 # lists them (the null level excluded). Splink numbers a comparison's levels from the last
 # (0, "else") up, and the null level -1; the stored evidence of review candidates uses these
 # codes, never values.
+# Given and family names share their levels (_name_comparison with swap_with).
+_SWAPPABLE_NAME_CODES = (
+    "exact",
+    "phonetic",
+    "spelling",
+    "skeleton",
+    "swapped",
+    "swapped_misspelt",
+    "similar",
+    "different",
+)
 LEVEL_CODES: dict[str, tuple[str, ...]] = {
-    "given": (
-        "exact",
-        "phonetic",
-        "spelling",
-        "skeleton",
-        "swapped",
-        "swapped_misspelt",
-        "similar",
-        "different",
-    ),
-    "family": (
-        "exact",
-        "phonetic",
-        "spelling",
-        "skeleton",
-        "swapped",
-        "swapped_misspelt",
-        "similar",
-        "different",
-    ),
+    "given": _SWAPPABLE_NAME_CODES,
+    "family": _SWAPPABLE_NAME_CODES,
     "father": ("exact", "phonetic", "spelling", "skeleton", "similar", "different"),
     "dob": (
         "same_date",
