@@ -61,6 +61,9 @@ class Options:
     # weight (average linkage), at least this likely: see _Clusters.refusal.
     cluster_threshold: float = 0.5
     max_cluster_size: int = 12
+    # A pair this likely despite different document numbers vouches for those two numbers
+    # belonging to one person wherever else they meet: see _Clusters._unweighed_document_conflict.
+    documents_vouched_probability: float = 0.99
     max_year_gap: int = 3
     max_block_group: int = 300  # see add_broad_block_keys
     min_records_for_training: int = 2000
@@ -828,7 +831,7 @@ class _Clusters:
         """
         if len(self.members[a]) + len(self.members[b]) > options.max_cluster_size:
             return "cluster size cap"
-        if self._unweighed_document_conflict(a, b, scores):
+        if self._unweighed_document_conflict(a, b, scores, options.documents_vouched_probability):
             return "different document numbers"
         if len(self.sexes[a] | self.sexes[b]) > 1:
             return "different sex"
@@ -849,7 +852,7 @@ class _Clusters:
         return ""
 
     def _unweighed_document_conflict(
-        self, a: int, b: int, scores: dict[tuple[int, int], float]
+        self, a: int, b: int, scores: dict[tuple[int, int], float], vouched: float
     ) -> bool:
         """Return whether two records across a and b carry different documents, unscored.
 
@@ -858,21 +861,37 @@ class _Clusters:
         model compared the two records, the disagreement is in their score and the average
         below weighs it. Where it did not (a chain through a record with no number), nothing
         has, and the merge is refused: two cards reached through a third record are likelier
-        two people.
+        two people. Unless the same two numbers (or keying errors of them) were compared in
+        another pair across the clusters and that pair still scored at least ``vouched``: the
+        model has then weighed that disagreement and found one person; a record it did not
+        compare (a given name replaced, say) cannot make those two numbers two people again.
         """
         if not (self.documents[a] and self.documents[b]):
             return False
         if _near_equal(self.documents[a] | self.documents[b]):
             return False
+        unweighed: list[tuple[str, str]] = []
+        vouched_for: list[tuple[str, str]] = []
         for i in self.members[a]:
             one = self.records[i].document
             if not one:
                 continue
             for j in self.members[b]:
                 other = self.records[j].document
-                if other and (min(i, j), max(i, j)) not in scores and not _near_equal({one, other}):
-                    return True
-        return False
+                if not other or _near_equal({one, other}):
+                    continue
+                score = scores.get((min(i, j), max(i, j)))
+                if score is None:
+                    unweighed.append((one, other))
+                elif score >= vouched:
+                    vouched_for.append((one, other))
+        return any(
+            not any(
+                _near_equal({one, seen_one}) and _near_equal({other, seen_other})
+                for seen_one, seen_other in vouched_for
+            )
+            for one, other in unweighed
+        )
 
     def union(self, a: int, b: int) -> None:
         if len(self.members[a]) < len(self.members[b]):

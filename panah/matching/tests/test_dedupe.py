@@ -162,6 +162,25 @@ def test_a_pair_the_model_scored_despite_different_documents_may_merge() -> None
     assert cluster_of[0] == cluster_of[1]
 
 
+@pytest.mark.parametrize(("vouching_score", "merged"), [(0.999, True), (0.9, False)])
+def test_two_documents_a_near_certain_pair_joined_stay_joined_across_an_unscored_record(
+    vouching_score: float, merged: bool
+) -> None:
+    # 0 and 2 carry one card, 1 another; 2's given name was replaced, so 1 and 2 were never
+    # compared. A near-certain pair (0, 1) already weighed those two cards as one person's;
+    # a mere link above the threshold did not vouch for them.
+    records = _records(3)
+    records[0].document = records[2].document = "1234512345671"
+    records[1].document = "9999988888777"
+    pairs = [(0, 2, 0.9999), (0, 1, vouching_score)]
+
+    cluster_of, review = cluster(records, pairs, Options())
+
+    assert cluster_of[0] == cluster_of[2]
+    assert (cluster_of[1] == cluster_of[0]) is merged
+    assert [reason for *_, reason in review] == ([] if merged else ["different document numbers"])
+
+
 def test_a_year_with_two_digits_swapped_does_not_split_a_person() -> None:
     records = _records(4)
     records[0].dob, records[1].dob = dt.date(1958, 3, 21), dt.date(1985, 3, 21)
