@@ -181,7 +181,7 @@ from panah.channels import services  # noqa: E402
 from panah.channels.models import Channel, InboundMessage  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
-TASK_PATH = "panah.channels.tasks.inbound_process"
+TASK_PATH = "panah.channels.tasks.inbound_process_batch"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -531,10 +531,11 @@ def check_database(channel: Channel, results: list[dict]) -> dict:
         for pk in InboundMessage.objects.filter(channel=channel).values_list("pk", flat=True)
     }
     enqueued = collections.Counter(
-        args_kwargs["args"][0]
+        inbound_id
         for args_kwargs in DBTaskResult.objects.filter(task_path=TASK_PATH).values_list(
             "args_kwargs", flat=True
         )
+        for inbound_id in args_kwargs["args"][0]
     )
     tasks_missing = len(ids - enqueued.keys())
     tasks_extra = sum(enqueued[pk] - 1 for pk in ids if enqueued[pk] > 1)
@@ -547,6 +548,7 @@ def check_database(channel: Channel, results: list[dict]) -> dict:
         "stored_unacknowledged": len(stored_unacknowledged),
         "tasks_missing": tasks_missing,
         "tasks_extra": tasks_extra,
+        "task_rows": DBTaskResult.objects.filter(task_path=TASK_PATH).count(),
         "constraint": unique_constraint_holds(channel, next(iter(rows)) if rows else None),
     }
 
@@ -941,7 +943,9 @@ def main(args: argparse.Namespace) -> None:
         f"{check['rows']:,} rows; lost {check['lost']} (must be 0), duplicated "
         f"{check['duplicated']} (must be 0), stored but never acknowledged "
         f"{check['stored_unacknowledged']}; processing tasks: {check['tasks_missing']} missing, "
-        f"{check['tasks_extra']} extra (both must be 0)\nunique constraint: {check['constraint']}"
+        f"{check['tasks_extra']} extra (both must be 0), in {check['task_rows']:,} task rows "
+        f"(group commit: {check['rows'] / max(1, check['task_rows']):.2f} messages stored per "
+        f"statement)\nunique constraint: {check['constraint']}"
     )
     if args.cpu_profile or (ratio < 0.4 and args.cpu_profile is None):
         cpu_profile(channel, args.cpu_profile or 2000)

@@ -13,10 +13,11 @@ import datetime
 import functools
 import json
 import logging
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +43,7 @@ from panah.channels.providers.base import InboundEvent, StatusEvent
 from panah.core import crypto
 from panah.core.access import Capability
 from panah.core.errors import DomainError, NotFound
+from panah.core.group_commit import GroupCommit
 from panah.core.normalise import normalise_phone
 from panah.core.task_rows import database_task_row
 from panah.dispatch import services as dispatch_services
@@ -178,7 +180,7 @@ def inbound_receive(
     constraint (channel, provider message id): the second waits for the first's commit, fails,
     and finds the first's row.
     """
-    from panah.channels.tasks import inbound_process  # noqa: PLC0415 - tasks import services
+    from panah.channels.tasks import inbound_process_batch  # noqa: PLC0415 - tasks import us
 
     message = InboundMessage(
         channel=channel,
@@ -189,14 +191,14 @@ def inbound_receive(
         text=event.text,
         received_at=at or timezone.now(),
     )
-    stored = _inbound_insert_postgresql(message, inbound_process)
+    stored = _inbound_store_postgresql(message)
     if stored is not None:
         return message if stored else None
     try:
         with transaction.atomic():
             message.save(force_insert=True)
             # The task row commits with the message: no message without its processing.
-            inbound_process.enqueue(str(message.pk))
+            inbound_process_batch.enqueue([str(message.pk)])
     except IntegrityError:
         duplicate = InboundMessage.objects.filter(
             channel=channel, provider_message_id=event.provider_message_id
@@ -207,50 +209,133 @@ def inbound_receive(
     return message
 
 
-def _inbound_insert_postgresql(message: InboundMessage, task: Any) -> bool | None:
-    """Store the message and its processing task in one statement; True if stored, False if
-    the provider already delivered this id, None on another database or if the task goes
-    elsewhere (then the caller takes the ORM path).
+# A batch whose statement failed: each of its messages is written again alone, by its own
+# thread on its own connection, so that one bad message or a broken connection fails no other.
+_ALONE = object()
+_inbound_groups: dict[str, GroupCommit[list[Any], Any]] = {}
 
-    The ORM path costs two INSERTs, a transaction and `enqueue()`: most of a webhook's CPU. Here
-    a single `INSERT … ON CONFLICT DO NOTHING` of the message feeds the task's INSERT, so both
-    rows commit together or neither is written, in one round trip; a retry (even one running at
-    the same moment: it waits for the first's commit) inserts nothing and raises nothing. The
-    task row is what `enqueue()` would write (panah.core.task_rows).
+
+def _inbound_store_postgresql(message: InboundMessage) -> bool | None:
+    """Store the message and its processing task; True if stored, False if the provider
+    already delivered this id, None on another database or if the task goes elsewhere (then
+    the caller takes the ORM path).
+
+    The ORM path costs two INSERTs, a transaction and `enqueue()`: most of a webhook's CPU.
+    Here one statement writes the message and its task (see _inbound_write). Outside a
+    transaction, messages that this process's webhook threads store at the same moment share
+    that statement and its commit (panah.core.group_commit): under load, the cost of a round
+    trip, a plan and a WAL flush is paid once for several messages, and their task is one row.
+    Inside a transaction (a test, a caller's atomic block) the message is written alone, on
+    this thread's connection, in that transaction.
     """
     # The wrapper itself, not the `connection` proxy: every attribute read through the proxy
     # is a context-local look-up, and this path reads a dozen.
     db = connections[router.db_for_write(InboundMessage)]
     if db.vendor != "postgresql":
         return None
-    task_row = database_task_row(task, [str(message.pk)], db)
-    if task_row is None:
-        return None
-    task_table, task_columns, task_values = task_row
     fields = InboundMessage._meta.local_concrete_fields
-    values = [field.get_db_prep_save(field.pre_save(message, add=True), db) for field in fields]
-    sql = _inbound_sql(db.alias, task_table, tuple(task_columns))
+    row = [field.get_db_prep_save(field.pre_save(message, add=True), db) for field in fields]
+    if db.in_atomic_block or settings.PANAH_CHANNELS_GROUP_COMMIT_MAX <= 1:
+        return _inbound_write(db, [row])[0]
+    group = _inbound_groups.get(db.alias)
+    if group is None:
+        group = _inbound_groups.setdefault(
+            db.alias,
+            GroupCommit(
+                functools.partial(_inbound_write_batch, db.alias),
+                max_batch=settings.PANAH_CHANNELS_GROUP_COMMIT_MAX,
+            ),
+        )
+    outcome = group.submit(row)
+    if outcome is _ALONE:
+        return _inbound_write(db, [row])[0]
+    return cast("bool | None", outcome)
+
+
+def _inbound_write_batch(alias: str, rows: Sequence[list[Any]]) -> list[Any]:
+    """GroupCommit's writer, run in the leading thread with its own connection."""
+    db = connections[alias]
+    if len(rows) == 1:
+        return _inbound_write(db, rows)
+    try:
+        return _inbound_write(db, rows)
+    except DatabaseError as exc:
+        # The class only: a database error's message may quote a value.
+        logger.warning(
+            "channels: a batch of %d messages failed (%s); each is written alone",
+            len(rows),
+            type(exc).__name__,
+        )
+        return [_ALONE] * len(rows)
+
+
+def _inbound_write(db: Any, rows: Sequence[list[Any]]) -> list[bool | None]:
+    """Write messages (prepared field values) and one processing task for those stored, in one
+    statement; for each, whether it was stored (False: the provider's id was already there),
+    or None for each if the task goes to another backend or database.
+
+    A single `INSERT … ON CONFLICT DO NOTHING` of the messages feeds the task's INSERT, so the
+    messages and their task commit together or nothing is written, in one round trip; a
+    retry (even one running at the same moment: it waits for the first's commit, and a retry
+    in the same batch meets the first row in the same statement) inserts nothing and raises
+    nothing. The task row is what `inbound_process_batch.enqueue(ids)` would write
+    (panah.core.task_rows), its ids those of the messages actually stored.
+    """
+    from panah.channels.tasks import inbound_process_batch  # noqa: PLC0415 - tasks import us
+
+    task_row = database_task_row(inbound_process_batch, [[]], db)
+    if task_row is None:
+        return [None] * len(rows)
+    task_values = [
+        value
+        for column, value in zip(task_row.columns, task_row.values, strict=True)
+        if column != task_row.args_column
+    ]
+    sql = _inbound_sql(
+        db.alias, task_row.table, tuple(task_row.columns), task_row.args_column, len(rows)
+    )
     with _server_binding_cursor(db) as cursor:
-        cursor.execute(sql, [*values, *task_values])
-        return cursor.fetchone() is not None
+        cursor.execute(sql, [value for row in rows for value in row] + task_values)
+        stored = {pk for (pk,) in cursor.fetchall()}
+    at = _inbound_pk_index()
+    return [row[at] in stored for row in rows]
 
 
 @functools.cache
-def _inbound_sql(alias: str, task_table: str, task_columns: tuple[str, ...]) -> str:
-    """The statement of `_inbound_insert_postgresql`, built once per database and task table."""
+def _inbound_pk_index() -> int:
+    return next(
+        i for i, f in enumerate(InboundMessage._meta.local_concrete_fields) if f.primary_key
+    )
+
+
+@functools.cache
+def _inbound_sql(
+    alias: str, task_table: str, task_columns: tuple[str, ...], args_column: str, count: int
+) -> str:
+    """The statement of `_inbound_write` for count messages, built once per database, task
+    table and count."""
     quote = connections[alias].ops.quote_name
     fields = InboundMessage._meta.local_concrete_fields
     columns = ", ".join(quote(str(field.column)) for field in fields)
     unique = ", ".join(
         quote(str(field.column)) for field in fields if field.name in INBOUND_UNIQUE_FIELDS
     )
+    pk = quote(str(InboundMessage._meta.pk.column))  # type: ignore[union-attr]
+    one = f"({', '.join(['%s'] * len(fields))})"
+    # What normalize_json({"args": [ids], "kwargs": {}}) stores: the ids of the rows stored.
+    arguments = (
+        f"jsonb_build_object('args', jsonb_build_array(jsonb_agg(stored.{pk}::text)), "
+        "'kwargs', '{}'::jsonb)"
+    )
+    task_select = ", ".join(arguments if c == args_column else "%s" for c in task_columns)
     # Identifiers come from the models' metadata, quoted; every value is a parameter.
     return (
         f"WITH stored AS (INSERT INTO {quote(InboundMessage._meta.db_table)} ({columns}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({unique}) DO NOTHING RETURNING 1) "
-        f"INSERT INTO {quote(task_table)} ({', '.join(quote(c) for c in task_columns)}) "
-        f"SELECT {', '.join(['%s'] * len(task_columns))} FROM stored RETURNING 1"
+        f"VALUES {', '.join([one] * count)} "
+        f"ON CONFLICT ({unique}) DO NOTHING RETURNING {pk}), "
+        f"task AS (INSERT INTO {quote(task_table)} ({', '.join(quote(c) for c in task_columns)}) "
+        f"SELECT {task_select} FROM stored HAVING count(*) > 0 RETURNING 1) "
+        f"SELECT {pk} FROM stored"
     )
 
 

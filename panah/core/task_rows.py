@@ -18,7 +18,7 @@ and the backend's task validation (the task is a module-level function checked b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -45,12 +45,19 @@ class _Template:
 _templates: dict[tuple[Any, ...], _Template] = {}
 
 
+class TaskRow(NamedTuple):
+    table: str
+    columns: list[str]
+    values: list[Any]
+    args_column: str  # the column of the JSON arguments, for a caller that builds them in SQL
+
+
 def database_task_row(
     task: Task[Any, Any], args: list[Any], connection: BaseDatabaseWrapper
-) -> tuple[str, list[str], list[Any]] | None:
-    """Return (table, columns, values) of the row `task.enqueue(*args)` would insert through
-    `connection`, or None when the task goes elsewhere (another backend or database): the
-    caller then enqueues it the usual way."""
+) -> TaskRow | None:
+    """Return the table, columns and values of the row `task.enqueue(*args)` would insert
+    through `connection`, or None when the task goes elsewhere (another backend or database):
+    the caller then enqueues it the usual way."""
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         return None
@@ -67,7 +74,7 @@ def database_task_row(
     now = timezone.now()  # what DateTimeField.pre_save gives an auto_now(_add) field
     for index in template.now_at:
         row[index] = fields[index].get_db_prep_save(now, connection)
-    return template.table, template.columns, row
+    return TaskRow(template.table, template.columns, row, template.columns[template.args_at])
 
 
 def _template(

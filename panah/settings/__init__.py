@@ -289,6 +289,9 @@ PANAH_CHANNELS_SEND_TIMEOUT = env_int("PANAH_CHANNELS_SEND_TIMEOUT", 10)
 # Seconds a server process remembers a webhook's channel instead of reading it per message
 # (0: read it every time). Another process sees a deactivated channel within this time.
 PANAH_CHANNELS_WEBHOOK_CACHE_SECONDS = env_int("PANAH_CHANNELS_WEBHOOK_CACHE_SECONDS", 10)
+# On PostgreSQL, messages that webhook threads of one process store at the same moment share
+# one statement and one commit, up to this many (1: each message alone). See docs/channels.md.
+PANAH_CHANNELS_GROUP_COMMIT_MAX = env_int("PANAH_CHANNELS_GROUP_COMMIT_MAX", 32)
 # Self-service line: minutes of silence after which a sender's session starts again (at the
 # language question, or at the menu in the language they chose before).
 PANAH_SELFSERVICE_SESSION_MINUTES = env_int("PANAH_SELFSERVICE_SESSION_MINUTES", 30)

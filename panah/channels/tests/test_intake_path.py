@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from panah.channels import selectors
 from panah.channels.models import Channel, InboundMessage
-from panah.channels.tasks import inbound_process
+from panah.channels.tasks import inbound_process_batch
 from panah.channels.tests.conftest import TWILIO_SID, post_twilio, twilio_params
 from panah.core.task_rows import database_task_row
 
@@ -34,8 +34,8 @@ def task_rows() -> list[dict[str, Any]]:
 
 def test_the_task_row_written_in_sql_is_the_row_enqueue_writes():
     message_id = "0b8d4f7e-34c1-4e43-9b8e-3d7e2c1f5a60"
-    inbound_process.enqueue(message_id)
-    table, columns, values = database_task_row(inbound_process, [message_id], connection)
+    inbound_process_batch.enqueue([message_id])
+    table, columns, values, _ = database_task_row(inbound_process_batch, [[message_id]], connection)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -51,14 +51,14 @@ def test_the_task_row_written_in_sql_is_the_row_enqueue_writes():
     }
     assert by_sql["id"] != by_enqueue["id"]
     assert by_sql["enqueued_at"] >= by_enqueue["enqueued_at"]
-    result = inbound_process.get_result(str(by_sql["id"]))
-    assert (result.args, result.kwargs, result.status) == ([message_id], {}, "READY")
+    result = inbound_process_batch.get_result(str(by_sql["id"]))
+    assert (result.args, result.kwargs, result.status) == ([[message_id]], {}, "READY")
 
 
 def test_a_webhook_stores_the_same_task_row_as_enqueue(client, twilio_sms):
     post_twilio(client, twilio_sms, twilio_params())
     message = InboundMessage.objects.get()
-    inbound_process.enqueue(str(message.pk))
+    inbound_process_batch.enqueue([str(message.pk)])
 
     by_webhook, by_enqueue = task_rows()
     assert {k: v for k, v in by_webhook.items() if k not in PER_ROW} == {
@@ -72,7 +72,7 @@ def test_a_task_for_another_backend_is_not_written_in_sql(settings):
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     }
 
-    assert database_task_row(inbound_process, ["x"], connection) is None
+    assert database_task_row(inbound_process_batch, [["x"]], connection) is None
 
 
 @pytest.mark.django_db(transaction=True)

@@ -517,7 +517,8 @@ def test_a_retried_voicemail_is_stored_and_queued_once(client, line):
     assert InboundMessage.objects.count() == 1
     assert CallbackRequest.objects.get().calls == 1
     assert (
-        DBTaskResult.objects.filter(task_path="panah.channels.tasks.inbound_process").count() == 1
+        DBTaskResult.objects.filter(task_path="panah.channels.tasks.inbound_process_batch").count()
+        == 1
     )
 
 

@@ -51,8 +51,8 @@ def test_a_signed_sms_is_stored_encrypted_with_its_task_and_answered_with_empty_
     assert message.text == "سلام، میرا بھائی گرفتار ہو گیا ہے"
     assert message.state == InboundMessage.State.RECEIVED
     task = DBTaskResult.objects.get()
-    assert task.task_path == "panah.channels.tasks.inbound_process"
-    assert task.args_kwargs["args"] == [str(message.pk)]
+    assert task.task_path == "panah.channels.tasks.inbound_process_batch"
+    assert task.args_kwargs["args"] == [[str(message.pk)]]
     with connection.cursor() as cursor:
         cursor.execute("SELECT sender, text FROM channels_inboundmessage")
         raw = cursor.fetchone()
