@@ -283,7 +283,7 @@ def _inbound_write(db: Any, rows: Sequence[list[Any]]) -> list[bool | None]:
     """
     from panah.channels.tasks import inbound_process_batch  # noqa: PLC0415 - tasks import us
 
-    task_row = database_task_row(inbound_process_batch, [[]], db)
+    task_row = database_task_row(inbound_process_batch, None, db)
     if task_row is None:
         return [None] * len(rows)
     task_values = [

@@ -53,11 +53,12 @@ class TaskRow(NamedTuple):
 
 
 def database_task_row(
-    task: Task[Any, Any], args: list[Any], connection: BaseDatabaseWrapper
+    task: Task[Any, Any], args: list[Any] | None, connection: BaseDatabaseWrapper
 ) -> TaskRow | None:
     """Return the table, columns and values of the row `task.enqueue(*args)` would insert
     through `connection`, or None when the task goes elsewhere (another backend or database):
-    the caller then enqueues it the usual way."""
+    the caller then enqueues it the usual way. With args None, the arguments' value is left
+    unprepared: a caller that builds them in SQL (see TaskRow.args_column) saves the work."""
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         return None
@@ -69,8 +70,9 @@ def database_task_row(
     fields = DBTaskResult._meta.local_concrete_fields
     row = list(template.values)
     row[template.id_at] = fields[template.id_at].get_db_prep_save(backend._get_id(), connection)
-    arguments = normalize_json({"args": list(args), "kwargs": {}})
-    row[template.args_at] = fields[template.args_at].get_db_prep_save(arguments, connection)
+    if args is not None:
+        arguments = normalize_json({"args": list(args), "kwargs": {}})
+        row[template.args_at] = fields[template.args_at].get_db_prep_save(arguments, connection)
     now = timezone.now()  # what DateTimeField.pre_save gives an auto_now(_add) field
     for index in template.now_at:
         row[index] = fields[index].get_db_prep_save(now, connection)
