@@ -289,6 +289,9 @@ class SearchKey(models.Model):
         PAIR_NAME = "pair_name"  # two words of the own name (skeletons)
         PAIR_YEAR = "pair_year"  # own name word (skeleton) × year of birth
         PAIR_FULL = "pair_full"  # whole given name × whole father's name (phonetic keys)
+        # Whole given name of a person whose father's name was never recorded: a search that
+        # types one prefers them to namesakes whose recorded father is someone else.
+        NO_FATHER = "no_father"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
     organisation = models.ForeignKey(

@@ -203,6 +203,10 @@ def _full_pair(given: Sequence[str], father: Sequence[str]) -> tuple[str, str]:
     return (Kind.PAIR_FULL, f"{_full(given)} {_full(father)}")
 
 
+def _no_father(given: Sequence[str]) -> tuple[str, str]:
+    return (Kind.NO_FATHER, _full(given))
+
+
 def person_values(
     *,
     given: Sequence[tuple[str, ...]],
@@ -223,6 +227,9 @@ def person_values(
     values |= _father_pairs(own_core, father_core)
     values |= _name_pairs(own_core)
     values |= {_full_pair(g, f) for g in given if g for f in father if f}
+    if not any(father):
+        # Missing is not different: see query_values.
+        values |= {_no_father(g) for g in given if g}
     if birth_year:
         values.add((Kind.BIRTH_YEAR, str(birth_year)))
         values |= _year_pairs(own_core, birth_year)
@@ -382,6 +389,10 @@ def parse_query(text: str, *, region: str = "PK") -> Query:
 # words (a family name, a misplaced father's name) less, which orders the many people who share
 # only a family and a father's name (siblings, cousins) after those who share the given name.
 LATER_WORD = 0.6
+# A person without a recorded father's name, for a query that types one: a third of what the
+# whole given and father's names matching count (Kind.PAIR_FULL), so that every namesake whose
+# father does match stays ahead.
+NO_FATHER_FACTOR = 1 / 3
 
 
 def query_values(query: Query) -> dict[tuple[str, str], float]:
@@ -416,6 +427,9 @@ def query_values(query: Query) -> dict[tuple[str, str], float]:
         add(_father_pairs(own_later, father_core), LATER_WORD)
         if query.father:
             add({_full_pair(given, query.father) for given in prefixes})
+            # A namesake whose father's name was never recorded may be the one: ahead of
+            # namesakes whose recorded father is another man (search.NEUTRAL, in the ranking).
+            add({_no_father(given) for given in prefixes}, NO_FATHER_FACTOR)
     else:
         add({(Kind.FATHER_PHONETIC, word(t).phonetic) for u in later for t in u.forms})
         add(_father_pairs(own_lead, own_core, in_order=True))
@@ -427,6 +441,10 @@ def query_values(query: Query) -> dict[tuple[str, str], float]:
                 for given in prefixes
                 if len(given) <= start
             }
+        )
+        add(
+            {_no_father(given) for given in prefixes if len(given) < len(query.own)},
+            NO_FATHER_FACTOR,
         )
     later_pairs = _name_pairs(own_later)
     add(_name_pairs(own_core) - later_pairs)

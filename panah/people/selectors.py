@@ -132,6 +132,7 @@ _KIND_WEIGHT: dict[str, int] = {
     _Kind.PHONE: 100,
     _Kind.DOCUMENT: 100,
     _Kind.PAIR_FULL: 60,
+    _Kind.NO_FATHER: 60,  # looked up at search.NO_FATHER_FACTOR: 20
     _Kind.PAIR_FATHER: 40,
     _Kind.FULL_NAME: 30,
     _Kind.PAIR_FATHER_SKELETON: 25,
@@ -163,6 +164,7 @@ _KIND_LABELS: dict[str, tuple[str, ...]] = {
     _Kind.DOCUMENT: ("document",),
     _Kind.FULL_NAME: ("name",),
     _Kind.PAIR_FULL: ("name", "father"),
+    _Kind.NO_FATHER: ("name",),
     _Kind.PAIR_FATHER: ("name", "father"),
     _Kind.PAIR_FATHER_SKELETON: ("name", "father"),
     _Kind.PAIR_NAME: ("name",),

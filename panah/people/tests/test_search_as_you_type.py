@@ -273,6 +273,38 @@ def test_stored_names_are_never_changed_by_indexing(personas, actor_of):
     )
 
 
+@pytest.mark.parametrize("query", ["Ahmad Shah Kakar s/o Raz Mohammad", "Ahmad Shah Raz Mohammad"])
+def test_a_namesake_without_a_recorded_father_comes_before_those_of_another_father(
+    personas, actor_of, monkeypatch, query
+):
+    from panah.people import selectors
+
+    # Two seats (four with ties), so that two dozen namesakes are "hundreds": each has another
+    # father recorded. By SQL score alone, ours would have one chance in eight of a seat.
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    fathers = ["Gul Khan", "Nazar", "Juma Khan", "Abdul Ghani", "Sher Ali", "Faiz", "Wali"]
+    fathers += ["Hayat", "Karim", "Qadir", "Noor Ali", "Sardar", "Zahir", "Habib", "Jalil"]
+    fathers += ["Rashid", "Saleem", "Tahir", "Yousuf", "Daud", "Ismail", "Hamid", "Latif"]
+    _create(
+        personas,
+        actor_of,
+        *(
+            PersonData(given_name="Ahmad Shah", family_name="Kakar", father_name=father)
+            for father in fathers
+        ),
+    )
+    [his_son, unrecorded] = _create(
+        personas,
+        actor_of,
+        PersonData(given_name="Ahmad Shah", family_name="Kakar", father_name="Raz Mohammad"),
+        PersonData(given_name="Ahmad Shah", family_name="Kakar"),
+    )
+
+    ranked = _ranked(personas["a"]["operator"], query)
+
+    assert ranked[:2] == [his_son, unrecorded]
+
+
 def test_a_misspelt_given_name_keeps_a_seat_among_namesakes(personas, actor_of, monkeypatch):
     from panah.people import selectors
 
