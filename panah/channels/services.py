@@ -256,7 +256,7 @@ def _inbound_write_batch(alias: str, rows: Sequence[list[Any]]) -> list[Any]:
     """GroupCommit's writer, run in the leading thread with its own connection."""
     db = connections[alias]
     if len(rows) == 1:
-        return _inbound_write(db, rows)
+        return _inbound_write(db, rows)  # alone already: its error is its caller's
     try:
         return _inbound_write(db, rows)
     except DatabaseError as exc:

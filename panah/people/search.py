@@ -428,7 +428,7 @@ def query_values(query: Query) -> dict[tuple[str, str], float]:
         if query.father:
             add({_full_pair(given, query.father) for given in prefixes})
             # A namesake whose father's name was never recorded may be the one: ahead of
-            # namesakes whose recorded father is another man (search.NEUTRAL, in the ranking).
+            # namesakes whose recorded father is another man (NEUTRAL, in the ranking).
             add({_no_father(given) for given in prefixes}, NO_FATHER_FACTOR)
     else:
         add({(Kind.FATHER_PHONETIC, word(t).phonetic) for u in later for t in u.forms})
