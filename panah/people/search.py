@@ -203,8 +203,11 @@ def _full_pair(given: Sequence[str], father: Sequence[str]) -> tuple[str, str]:
     return (Kind.PAIR_FULL, f"{_full(given)} {_full(father)}")
 
 
-def _no_father(given: Sequence[str]) -> tuple[str, str]:
-    return (Kind.NO_FATHER, _full(given))
+def _no_father(given: Sequence[str], family: Sequence[str]) -> tuple[str, str]:
+    """A key of a person without a recorded father's name: the whole given name, alone or
+    with the whole family name. With the family name it stays selective at a million people,
+    where "Hekmatullah, no father recorded" alone is hundreds."""
+    return (Kind.NO_FATHER, f"{_full(given)} {_full(family)}" if family else _full(given))
 
 
 def person_values(
@@ -228,8 +231,11 @@ def person_values(
     values |= _name_pairs(own_core)
     values |= {_full_pair(g, f) for g in given if g for f in father if f}
     if not any(father):
-        # Missing is not different: see query_values.
-        values |= {_no_father(g) for g in given if g}
+        # Missing is not different: see query_values. The given name alone too (a query may
+        # type no family name); a large register holds hundreds of those, so there it counts
+        # little (selectors.KEY_ROWS).
+        families = [(), *(f for f in family if f)]
+        values |= {_no_father(g, f) for g in given if g for f in families}
     if birth_year:
         values.add((Kind.BIRTH_YEAR, str(birth_year)))
         values |= _year_pairs(own_core, birth_year)
@@ -429,7 +435,14 @@ def query_values(query: Query) -> dict[tuple[str, str], float]:
             add({_full_pair(given, query.father) for given in prefixes})
             # A namesake whose father's name was never recorded may be the one: ahead of
             # namesakes whose recorded father is another man (NEUTRAL, in the ranking).
-            add({_no_father(given) for given in prefixes}, NO_FATHER_FACTOR)
+            add(
+                {
+                    _no_father(given, family)
+                    for given in prefixes
+                    for family in ((), query.own[len(given) :])
+                },
+                NO_FATHER_FACTOR,
+            )
     else:
         add({(Kind.FATHER_PHONETIC, word(t).phonetic) for u in later for t in u.forms})
         add(_father_pairs(own_lead, own_core, in_order=True))
@@ -443,7 +456,12 @@ def query_values(query: Query) -> dict[tuple[str, str], float]:
             }
         )
         add(
-            {_no_father(given) for given in prefixes if len(given) < len(query.own)},
+            {
+                _no_father(given, query.own[len(given) : start])
+                for start in range(1, len(query.own))
+                for given in prefixes
+                if len(given) <= start
+            },
             NO_FATHER_FACTOR,
         )
     later_pairs = _name_pairs(own_later)

@@ -305,6 +305,33 @@ def test_a_namesake_without_a_recorded_father_comes_before_those_of_another_fath
     assert ranked[:2] == [his_son, unrecorded]
 
 
+def test_without_a_father_the_family_name_keeps_the_key_selective(personas, actor_of, monkeypatch):
+    from panah.people import selectors
+
+    # A large register in miniature: three index entries make a key common, so "Ahmad Shah,
+    # no father recorded" (five people here, hundreds at a million) counts for little; with the
+    # family name typed, the key for "Ahmad Shah Kakar, no father recorded" still seats ours.
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    monkeypatch.setattr(selectors, "KEY_ROWS", 3)
+    fathers = ["Gul Khan", "Nazar", "Juma Khan", "Abdul Ghani", "Sher Ali", "Faiz", "Wali"]
+    fathers += ["Hayat", "Karim", "Qadir", "Noor Ali", "Sardar", "Zahir", "Habib", "Jalil"]
+    others = ["Sultani", "Rahimi", "Ahmadi", "Mohmand"]
+    _create(
+        personas,
+        actor_of,
+        *(
+            PersonData(given_name="Ahmad Shah", family_name="Kakar", father_name=father)
+            for father in fathers
+        ),
+        *(PersonData(given_name="Ahmad Shah", family_name=family) for family in others),
+    )
+    [ours] = _create(personas, actor_of, PersonData(given_name="Ahmad Shah", family_name="Kakar"))
+
+    ranked = _ranked(personas["a"]["operator"], "Ahmad Shah Kakar s/o Raz Mohammad")
+
+    assert ranked[0] == ours
+
+
 def test_a_misspelt_given_name_keeps_a_seat_among_namesakes(personas, actor_of, monkeypatch):
     from panah.people import selectors
 
