@@ -119,8 +119,10 @@ WORD_ROWS = 30
 # must not be cut at random).
 CANDIDATES = 80
 # Beyond them, up to RESERVED people from the first RESERVE_POOL whose family and father's
-# names match as typed (see _candidates).
+# names match as typed, and up to RESERVED_NO_FATHER whose father's name was never recorded
+# (see _candidates).
 RESERVED = 20
+RESERVED_NO_FATHER = 10
 RESERVE_POOL = 500
 MIN_SCORE = 40
 SEARCH_LIMIT = 20
@@ -250,9 +252,14 @@ def _candidates(
     # name does not (misspelt on one side): dozens of namesakes matching the given and
     # father's names outright would otherwise take every seat.
     later = sum(1 << n for n, lookup in enumerate(lookups) if _is_later_pair(lookup))
-    if later:
-        rest = (row for row in pool[len(found) :] if int(row[2]) & later)
-        found += list(itertools.islice(rest, RESERVED))
+    # And for people whose father's name was never recorded (Kind.NO_FATHER), whom the same
+    # namesakes outscore in SQL: their own seats, or the namesakes' later pairs take them all.
+    no_father = sum(1 << n for n, (kind, _, _) in enumerate(lookups) if kind == _Kind.NO_FATHER)
+    for mask, seats in ((later, RESERVED), (no_father, RESERVED_NO_FATHER)):
+        if mask:
+            seated = {row[0] for row in found}
+            rest = (row for row in pool if int(row[2]) & mask and row[0] not in seated)
+            found += list(itertools.islice(rest, seats))
     to_uuid = SearchKey._meta.get_field("person").target_field.to_python  # type: ignore[union-attr]
     return [(to_uuid(pid), int(points), int(bits)) for pid, points, bits in found]
 

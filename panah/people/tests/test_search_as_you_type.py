@@ -332,6 +332,34 @@ def test_without_a_father_the_family_name_keeps_the_key_selective(personas, acto
     assert ranked[0] == ours
 
 
+def test_a_person_without_a_recorded_father_keeps_a_seat_among_his_namesakes(
+    personas, actor_of, monkeypatch
+):
+    from panah.people import selectors
+
+    # Few seats, so that a dozen namesakes are "dozens": each matches the given and father's
+    # names as typed (another family); ours matches the given and family names, and has no
+    # father's name recorded.
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    families = ["Karimi", "Sultani", "Rahimi", "Ahmadi", "Mohmand", "Zadran", "Tareen", "Noorzai"]
+    _create(
+        personas,
+        actor_of,
+        *(
+            PersonData(given_name="Ahmad Shah", family_name=family, father_name="Raz Mohammad")
+            for family in families + ["Alizai", "Barakzai", "Popalzai", "Shinwari"]
+        ),
+    )
+    [ours] = _create(personas, actor_of, PersonData(given_name="Ahmad Shah", family_name="Kakar"))
+    query = "Ahmad Shah Kakar s/o Raz Mohammad"
+    operator = personas["a"]["operator"]
+
+    monkeypatch.setattr(selectors, "RESERVED_NO_FATHER", 0)
+    assert ours not in _ranked(operator, query)
+    monkeypatch.setattr(selectors, "RESERVED_NO_FATHER", 2)
+    assert ours in _ranked(operator, query)
+
+
 def test_a_misspelt_given_name_keeps_a_seat_among_namesakes(personas, actor_of, monkeypatch):
     from panah.people import selectors
 
