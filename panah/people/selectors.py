@@ -204,7 +204,8 @@ def _candidates(
     actor: Actor, lookups: Sequence[tuple[str, str, int]]
 ) -> list[tuple[Any, int, int]]:
     """Return about CANDIDATES (person id, SQL score, bits of matched lookups), best first,
-    then up to RESERVED more whose family and father's names matched as typed.
+    then up to RESERVED more whose family and father's names matched as typed, and up to
+    RESERVED_NO_FATHER more whose father's name was never recorded.
 
     One statement: each key reads at most KEY_ROWS (single words: WORD_ROWS) entries of the
     covering index (organisation, kind, digest, person); a key that fills its quota is common
