@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django_tasks_db.management.commands.db_worker import Worker
 from twilio.request_validator import RequestValidator
 
 from panah.channels.services import channel_create, channel_webhook_urls
@@ -28,6 +29,20 @@ GATEWAY_SECRET = "gateway-hmac-secret-of-org-a"
 OUR_NUMBER = "+923001110000"
 META_PHONE_ID = "106540352242922"
 REFUGEE = "+923451234567"
+
+
+def run_task_worker() -> None:
+    """Run django-tasks-db's real worker until no task is ready (needs committed rows)."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
 
 
 @pytest.fixture(autouse=True)

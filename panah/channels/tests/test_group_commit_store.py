@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from panah.channels import services
 from panah.channels.models import Channel, InboundMessage
 from panah.channels.providers.base import InboundEvent
-from panah.channels.tests.conftest import REFUGEE
+from panah.channels.tests.conftest import REFUGEE, run_task_worker
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -84,19 +83,6 @@ def behind_a_held_write(
     return outcomes
 
 
-def run_worker() -> None:
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
-
-
 def test_messages_arriving_during_a_write_are_stored_together_with_one_task(
     twilio_sms, monkeypatch
 ):
@@ -127,7 +113,7 @@ def test_messages_arriving_during_a_write_are_stored_together_with_one_task(
         sorted(str(by_sid[sid]) for sid in "BCD"),
     ]
 
-    run_worker()
+    run_task_worker()
 
     assert set(InboundMessage.objects.values_list("state", flat=True)) == {
         InboundMessage.State.PROCESSED

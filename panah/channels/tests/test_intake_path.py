@@ -12,13 +12,17 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from panah.channels import selectors
 from panah.channels.models import Channel, InboundMessage
 from panah.channels.tasks import inbound_process_batch
-from panah.channels.tests.conftest import TWILIO_SID, post_twilio, twilio_params
+from panah.channels.tests.conftest import (
+    TWILIO_SID,
+    post_twilio,
+    run_task_worker,
+    twilio_params,
+)
 from panah.core.task_rows import database_task_row
 
 pytestmark = pytest.mark.django_db
@@ -79,16 +83,7 @@ def test_a_task_for_another_backend_is_not_written_in_sql(settings):
 def test_the_real_worker_threads_a_message_stored_by_the_webhook(client, twilio_sms):
     assert post_twilio(client, twilio_sms, twilio_params()).status_code == 200
 
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    run_task_worker()
 
     message = InboundMessage.objects.get()
     assert message.state == InboundMessage.State.PROCESSED
